@@ -1,0 +1,71 @@
+// AddressSpace: the dead process's virtual memory, read from the core's
+// PT_LOAD segments, with file-backed ranges that the core did not dump
+// (node's .text/.rodata, the remapped builtins blob) read from the files named
+// in NT_FILE. Every read is bounds-checked and never throws or crashes.
+// Knows ELF cores; knows nothing of V8.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "elf/core_file.h"
+
+namespace corescope::memory {
+
+// Region is one contiguous readable range and where its bytes come from.
+struct Region {
+  uint64_t start = 0;
+  uint64_t end = 0;            // exclusive
+  const uint8_t* data = nullptr;  // direct pointer (core mmap or backing file mmap); nullptr = zeros
+  uint32_t flags = 0;          // PF_R|PF_W|PF_X from the core
+  enum class Source : uint8_t { kCore, kZero, kFile } source = Source::kCore;
+};
+
+class AddressSpace {
+ public:
+  // Build creates the address space of a core; backing files from NT_FILE
+  // are opened when present (the executable explicitly via AddBackingFile).
+  static std::unique_ptr<AddressSpace> Build(std::shared_ptr<elf::CoreFile> core);
+
+  // AddBackingFile makes `file` the source for NT_FILE mappings whose path is
+  // `core_path` (used when the user passes --executable, or the path moved).
+  void AddBackingFile(const std::string& core_path, std::shared_ptr<elf::MappedFile> file);
+
+  // All reads are safe to call from several threads at once (page walks run
+  // in parallel); any last-hit cache must be thread_local.
+
+  // Read copies n bytes at addr into out. Returns false (out untouched or
+  // partially written) if any byte is unreadable. May span regions.
+  bool Read(uint64_t addr, void* out, uint64_t n) const;
+
+  template <typename T>
+  std::optional<T> ReadValue(uint64_t addr) const {
+    T v;
+    if (!Read(addr, &v, sizeof(T))) return std::nullopt;
+    return v;
+  }
+  std::optional<uint64_t> ReadU64(uint64_t addr) const { return ReadValue<uint64_t>(addr); }
+  std::optional<uint32_t> ReadU32(uint64_t addr) const { return ReadValue<uint32_t>(addr); }
+
+  // Span returns a direct pointer to n readable bytes at addr inside one
+  // region with real data (no copy: the hot path of heap walks), else nullptr.
+  const uint8_t* Span(uint64_t addr, uint64_t n) const;
+
+  // FindRegion returns the region containing addr, or nullptr.
+  const Region* FindRegion(uint64_t addr) const;
+  const std::vector<Region>& regions() const { return regions_; }
+  const elf::CoreFile& core() const { return *core_; }
+
+ private:
+  std::shared_ptr<elf::CoreFile> core_;
+  std::vector<Region> regions_;   // sorted, non-overlapping
+  std::map<std::string, std::shared_ptr<elf::MappedFile>> backing_;
+  void Rebuild();
+};
+
+}  // namespace corescope::memory
