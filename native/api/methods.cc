@@ -44,6 +44,7 @@ const Registry& AllMethods() {
     auto* r = new Registry();
     RegisterInfoMethods(*r);
     RegisterHeapMethods(*r);
+    RegisterInspectMethods(*r);
     RegisterStackMethods(*r);
     return r;
   }();

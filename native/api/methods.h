@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "target/target.h"
 #include "util/progress.h"
@@ -73,6 +74,12 @@ class Registry {
     auto it = methods_.find(name);
     return it == methods_.end() ? nullptr : &it->second;
   }
+  // Names lists the registered method names, sorted.
+  std::vector<std::string> Names() const {
+    std::vector<std::string> out;
+    for (const auto& [name, m] : methods_) out.push_back(name);
+    return out;
+  }
 
  private:
   std::map<std::string, Method> methods_;
@@ -80,7 +87,8 @@ class Registry {
 
 // Each feature file registers its methods here; methods.cc calls them all.
 void RegisterInfoMethods(Registry& r);      // api/info.cc       (issue: foundation)
-void RegisterHeapMethods(Registry& r);      // api/heap_methods.cc  (objects, instances, inspect)
+void RegisterHeapMethods(Registry& r);      // api/heap_methods.cc  (objects, instances)
+void RegisterInspectMethods(Registry& r);   // api/inspect_methods.cc (inspect)
 void RegisterStackMethods(Registry& r);     // api/stack_methods.cc (stack, report)
 
 // AllMethods returns the registry with every feature registered.

@@ -1,7 +1,223 @@
-// Stack methods: stack, report. Placeholder registration until the stack
-// walker lands (issue 5); registers nothing yet.
+// Stack methods: "stack" (every thread's frames, JS frames with
+// function/script/line:column, optional receiver and arguments) and "report"
+// (the crash triage pieces only the native side can compute: the thrown
+// value with its cause chain, the crashing JS stack, libuv handles). The
+// TypeScript report command adds process info, heap totals and the crash
+// signature from other methods. Knows the JSON shapes; the work is in ../stack.
+#include <cinttypes>
+#include <cstdio>
+
 #include "api/methods.h"
+#include "heap/page_table.h"
+#include "stack/libuv.h"
+#include "stack/stack_walker.h"
+#include "stack/thrown_value.h"
+#include "util/json_writer.h"
+#include "v8/objects.h"
 
 namespace corescope::api {
-void RegisterStackMethods(Registry&) {}
+namespace {
+
+constexpr int64_t kDefaultMaxFrames = 256;
+
+// HeapViews: the V8 object views the stack code needs, built once per session.
+struct HeapViews : SessionCache {
+  std::unique_ptr<v8::Heap> heap;
+  std::string problem;  // why there is no heap (JS frames are then unnamed)
+};
+
+HeapViews* GetHeapViews(Session& s, Progress& progress) {
+  auto r = s.Cached<HeapViews>("stack:heap-views", [&]() -> Result<std::unique_ptr<HeapViews>> {
+    auto views = std::make_unique<HeapViews>();
+    const target::Target& t = s.target();
+    auto pages = heap::PageTable::Discover(t, progress);
+    if (!pages) {
+      views->problem = pages.error().message;
+      return views;
+    }
+    std::vector<v8::Heap::Area> areas;
+    for (const heap::Page& p : pages->pages()) {
+      if (!p.from_page) areas.push_back({p.area_start, p.area_end});
+    }
+    auto heap = v8::Heap::Create(t.memory(), t.metadata(), std::move(areas));
+    if (!heap) {
+      views->problem = heap.error().message;
+      return views;
+    }
+    views->heap = std::move(heap.value());
+    return views;
+  });
+  return r ? r.value() : nullptr;
+}
+
+void WriteLocation(JsonWriter& w, const stack::Frame& f) {
+  const stack::Location& loc = f.location;
+  if (!loc.symbol.empty()) w.Field("symbol", stack::Symbolizer::Describe(loc));
+  if (loc.module) {
+    w.Field("module", loc.module->path);
+    if (loc.symbol.empty()) w.Field("moduleOffset", stack::Symbolizer::Describe(loc));
+  }
+}
+
+void WriteFrame(JsonWriter& w, const stack::Frame& f, const v8::Heap* heap, bool args) {
+  w.BeginObject();
+  w.Field("kind", stack::FrameKindName(f.kind));
+  bool js_like = stack::IsJsKind(f.kind) || f.function;
+  w.Key("function");
+  if (js_like) w.String(f.function_name.empty() ? "(anonymous)" : f.function_name);
+  else if (!f.location.symbol.empty()) w.String(f.location.symbol);
+  else w.Null();
+  w.Key("script");
+  if (js_like && !f.script_name.empty()) w.String(f.script_name); else w.Null();
+  w.Key("line");
+  if (f.line) w.Int(f.line); else w.Null();
+  w.Key("column");
+  if (f.column) w.Int(f.column); else w.Null();
+  w.FieldHex("pc", f.pc);
+  w.FieldHex("fp", f.fp);
+  WriteLocation(w, f);
+  if (js_like) w.Field("positionKind", f.position_kind);
+  if (!f.v8_frame_type.empty()) w.Field("frameType", f.v8_frame_type);
+  if (f.bytecode_offset >= 0) w.FieldInt("bytecodeOffset", f.bytecode_offset);
+  if (f.function) w.FieldHex("functionAddress", f.function);
+  w.Field("unwoundBy", f.unwound_by);
+  if (args && f.has_args && heap) {
+    w.Key("receiver").BeginObject();
+    w.FieldHex("value", f.receiver).Field("preview", stack::PreviewValue(*heap, f.receiver)).EndObject();
+    w.FieldUint("argc", f.argc);
+    w.Key("args").BeginArray();
+    for (uint64_t a : f.args) {
+      w.BeginObject().FieldHex("value", a).Field("preview", stack::PreviewValue(*heap, a)).EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+void WriteThread(JsonWriter& w, const stack::ThreadStack& ts, const v8::Heap* heap, bool args) {
+  w.BeginObject();
+  w.FieldInt("id", ts.tid);
+  w.Field("name", ts.name);
+  w.FieldBool("crashed", ts.crashed);
+  w.FieldInt("signal", ts.signal);
+  w.Field("stopReason", ts.stop_reason);
+  w.Key("frames").BeginArray();
+  for (const stack::Frame& f : ts.frames) WriteFrame(w, f, heap, args);
+  w.EndArray();
+  w.EndObject();
+}
+
+void WriteWarnings(JsonWriter& w, const std::vector<std::string>& warnings) {
+  w.Key("warnings").BeginArray();
+  for (const std::string& s : warnings) {
+    w.BeginObject().Field("code", "STACK").Field("message", s).EndObject();
+  }
+  w.EndArray();
+}
+
+Result<std::string> Stack(Session& s, const Args& args, Progress& progress) {
+  HeapViews* views = GetHeapViews(s, progress);
+  const v8::Heap* heap = views ? views->heap.get() : nullptr;
+  stack::StackWalker walker(s.target(), heap);
+  int64_t max_frames = args.GetInt("maxFrames", kDefaultMaxFrames);
+  if (max_frames <= 0) return MakeError(ErrorCode::kUsage, "maxFrames must be positive");
+  bool with_args = args.GetBool("args");
+  bool crashed_only = args.GetString("threads") == "crashed";
+  std::vector<stack::ThreadStack> threads;
+  if (crashed_only && !s.target().core().threads().empty()) {
+    threads.push_back(walker.Walk(s.target().core().threads()[0], true, static_cast<size_t>(max_frames)));
+  } else {
+    threads = walker.WalkAll(static_cast<size_t>(max_frames));
+  }
+  JsonWriter w;
+  w.BeginObject();
+  w.FieldInt("schemaVersion", 1);
+  w.Key("threads").BeginArray();
+  for (const stack::ThreadStack& ts : threads) WriteThread(w, ts, heap, with_args);
+  w.EndArray();
+  std::vector<std::string> warnings = walker.symbolizer().warnings();
+  if (views && !views->problem.empty()) warnings.push_back("no V8 heap views (" + views->problem + "); JS frames are not named");
+  WriteWarnings(w, warnings);
+  w.EndObject();
+  return w.Take();
+}
+
+void WriteError(JsonWriter& w, const stack::ErrorDescription& d) {
+  w.BeginObject();
+  w.Field("type", d.type);
+  w.FieldHex("address", d.value);
+  w.Field("preview", d.preview);
+  if (!d.constructor.empty()) w.Field("constructor", d.constructor);
+  if (!d.name.empty()) w.Field("name", d.name);
+  if (d.message) w.Field("message", *d.message);
+  if (d.stack) {
+    w.Field("stack", *d.stack);
+    w.Field("stackSource", d.stack_source);
+  }
+  if (d.code) w.Field("code", *d.code);
+  if (d.cause) {
+    w.Key("cause");
+    WriteError(w, *d.cause);
+  }
+  if (d.cause_cycle) w.FieldBool("causeCycle", true);
+  if (d.cause_truncated) w.FieldBool("causeTruncated", true);
+  w.EndObject();
+}
+
+Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
+  HeapViews* views = GetHeapViews(s, progress);
+  const v8::Heap* heap = views ? views->heap.get() : nullptr;
+  const target::Target& t = s.target();
+  stack::StackWalker walker(t, heap);
+  if (t.core().threads().empty()) return MakeError(ErrorCode::kCoreCorrupt, "the core has no threads (no NT_PRSTATUS)");
+  int64_t max_frames = args.GetInt("maxFrames", kDefaultMaxFrames);
+  if (max_frames <= 0) return MakeError(ErrorCode::kUsage, "maxFrames must be positive");
+  stack::ThreadStack crashed = walker.Walk(t.core().threads()[0], true, static_cast<size_t>(max_frames));
+  stack::ThrownValue tv = stack::FindThrownValue(t, heap, walker.source_mapper(), crashed);
+
+  JsonWriter w;
+  w.BeginObject();
+  w.FieldInt("schemaVersion", 1);
+  w.Field("crashKind", tv.crash_kind);
+  w.Key("thrown").BeginObject();
+  w.FieldBool("found", tv.found);
+  if (tv.found) {
+    w.FieldHex("value", tv.value);
+    w.Field("foundBy", tv.found_by);
+    w.FieldBool("confirmed", tv.confirmed);
+    if (tv.message_object) w.FieldHex("messageObject", tv.message_object);
+    if (tv.line) {
+      w.Key("thrownAt").BeginObject();
+      w.Field("script", tv.script_name).FieldInt("line", tv.line).FieldInt("column", tv.column);
+      w.EndObject();
+    }
+  } else {
+    w.Field("reason", tv.why_none);
+  }
+  w.EndObject();
+  w.Key("error");
+  if (tv.found && heap) {
+    auto d = stack::DescribeThrown(*heap, walker.source_mapper(), tv.value, static_cast<int>(args.GetInt("causeDepth", 8)));
+    WriteError(w, *d);
+  } else {
+    w.Null();
+  }
+  w.Key("thread");
+  WriteThread(w, crashed, heap, args.GetBool("args"));
+  w.Key("libuv");
+  stack::WriteLibuv(w, t, heap);
+  std::vector<std::string> warnings = walker.symbolizer().warnings();
+  if (views && !views->problem.empty()) warnings.push_back("no V8 heap views (" + views->problem + ")");
+  WriteWarnings(w, warnings);
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace
+
+void RegisterStackMethods(Registry& r) {
+  r.Add("stack", Stack);
+  r.Add("report", Report);
+}
+
 }  // namespace corescope::api

@@ -60,11 +60,18 @@ class AddressSpace {
   const Region* FindRegion(uint64_t addr) const;
   const std::vector<Region>& regions() const { return regions_; }
   const elf::CoreFile& core() const { return *core_; }
+  // warnings: backing files that were missing or differ from the core's.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  // CoreBuildId returns the build-id of the ELF file mapped from `path` at
+  // file offset 0, read from its first page as dumped in the core.
+  std::optional<std::string> CoreBuildId(const std::string& path) const;
 
  private:
   std::shared_ptr<elf::CoreFile> core_;
   std::vector<Region> regions_;   // sorted, non-overlapping
   std::map<std::string, std::shared_ptr<elf::MappedFile>> backing_;
+  std::vector<std::string> warnings_;
+  uint64_t id_ = 0;               // unique per Rebuild: keys the thread_local last-hit cache
   void Rebuild();
 };
 

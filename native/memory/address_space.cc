@@ -1,0 +1,219 @@
+// AddressSpace: sorted regions over the core's mmap and the backing files'
+// mmaps, with binary-search lookup and a per-thread last-hit cache. Knows ELF
+// cores and NT_FILE; knows nothing of V8.
+#include "memory/address_space.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+
+namespace corescope::memory {
+namespace {
+
+// The last region a thread hit, keyed by the address space's unique id so a
+// rebuilt or destroyed space never serves a stale pointer.
+struct LastHit {
+  uint64_t id = 0;
+  uint64_t start = 0;
+  uint64_t end = 0;
+  const Region* region = nullptr;
+};
+thread_local LastHit tl_last_hit;
+
+std::atomic<uint64_t> g_next_id{1};
+
+bool IsRegularFile(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+struct Interval {
+  uint64_t start, end;
+};
+
+}  // namespace
+
+std::unique_ptr<AddressSpace> AddressSpace::Build(std::shared_ptr<elf::CoreFile> core) {
+  std::unique_ptr<AddressSpace> as(new AddressSpace());
+  as->core_ = std::move(core);
+  // Open the backing files whose build-id the core confirms (libraries); a
+  // file that differs from the one the process mapped would give wrong bytes.
+  std::vector<std::string> mismatched;
+  std::map<std::string, bool> seen;
+  for (const elf::FileMapping& m : as->core_->files()) {
+    if (m.file_offset != 0 || seen[m.path]) continue;
+    seen[m.path] = true;
+    auto want = as->CoreBuildId(m.path);
+    if (!want || !IsRegularFile(m.path)) continue;
+    auto file = elf::MappedFile::Open(m.path);
+    if (!file) continue;
+    auto elf = elf::ElfFile::Parse(file.value());
+    if (!elf) continue;
+    auto have = elf->BuildId();
+    if (have && *have == *want) {
+      as->backing_[m.path] = file.value();
+    } else {
+      mismatched.push_back(m.path);
+    }
+  }
+  if (!mismatched.empty()) {
+    std::string list;
+    for (size_t i = 0; i < mismatched.size() && i < 3; ++i) list += (i ? ", " : "") + mismatched[i];
+    if (mismatched.size() > 3) list += ", ...";
+    as->warnings_.push_back("BACKING_FILE_MISMATCH: " + std::to_string(mismatched.size()) +
+                            " mapped file(s) on this machine differ from the ones the process used (" +
+                            list + "); their pages that are not in the core cannot be read");
+  }
+  as->Rebuild();
+  return as;
+}
+
+void AddressSpace::AddBackingFile(const std::string& core_path, std::shared_ptr<elf::MappedFile> file) {
+  backing_[core_path] = std::move(file);
+  Rebuild();
+}
+
+std::optional<std::string> AddressSpace::CoreBuildId(const std::string& path) const {
+  for (const elf::FileMapping& m : core_->files()) {
+    if (m.path != path || m.file_offset != 0) continue;
+    for (const elf::LoadSegment& l : core_->loads()) {
+      if (m.start < l.vaddr || m.start >= l.vaddr + l.filesz) continue;
+      Bytes all = core_->elf().file().bytes();
+      uint64_t avail = std::min<uint64_t>(l.vaddr + l.filesz - m.start, m.end - m.start);
+      Bytes image = all.Sub(l.offset + (m.start - l.vaddr), std::min<uint64_t>(avail, 64 * 1024));
+      if (!image.data) continue;
+      if (auto id = elf::BuildIdFromImage(image)) return id;
+    }
+  }
+  return std::nullopt;
+}
+
+void AddressSpace::Rebuild() {
+  id_ = g_next_id.fetch_add(1, std::memory_order_relaxed);
+  std::vector<Region> regions;
+  Bytes core_bytes = core_->elf().file().bytes();
+
+  // 1. Bytes dumped in the core. Later overlapping segments lose the overlap.
+  std::vector<Interval> declared;  // what the core claims to hold (incl. truncated parts)
+  for (const elf::LoadSegment& l : core_->loads()) {
+    if (l.declared_filesz > 0) {
+      declared.push_back({l.vaddr, l.vaddr + std::min(l.declared_filesz, l.memsz)});
+    }
+    if (l.filesz == 0) continue;
+    Bytes b = core_bytes.Sub(l.offset, l.filesz);
+    if (!b.data) continue;
+    Region r;
+    r.start = l.vaddr;
+    r.end = l.vaddr + l.filesz;
+    r.data = b.data;
+    r.flags = l.flags;
+    r.source = Region::Source::kCore;
+    regions.push_back(r);
+  }
+  std::sort(declared.begin(), declared.end(),
+            [](const Interval& a, const Interval& b) { return a.start < b.start; });
+
+  // 2. File-backed ranges the core did not dump: served from the backing file.
+  auto load_flags = [&](uint64_t addr) -> uint32_t {
+    for (const elf::LoadSegment& l : core_->loads()) {
+      if (addr >= l.vaddr && addr < l.vaddr + l.memsz) return l.flags;
+    }
+    return 4;  // PF_R
+  };
+  for (const elf::FileMapping& m : core_->files()) {
+    auto it = backing_.find(m.path);
+    if (it == backing_.end()) continue;
+    const elf::MappedFile& f = *it->second;
+    // Walk [m.start, m.end) and emit the pieces not covered by `declared`.
+    uint64_t pos = m.start;
+    auto d = std::upper_bound(declared.begin(), declared.end(), pos,
+                              [](uint64_t a, const Interval& i) { return a < i.start; });
+    if (d != declared.begin()) --d;
+    while (pos < m.end) {
+      while (d != declared.end() && d->end <= pos) ++d;
+      uint64_t piece_end = m.end;
+      if (d != declared.end()) {
+        if (d->start <= pos) {
+          pos = std::min(d->end, m.end);
+          continue;
+        }
+        piece_end = std::min(piece_end, d->start);
+      }
+      uint64_t fo = m.file_offset + (pos - m.start);
+      if (fo < f.size()) {
+        uint64_t n = std::min(piece_end - pos, f.size() - fo);
+        Region r;
+        r.start = pos;
+        r.end = pos + n;
+        r.data = f.bytes().data + fo;
+        r.flags = load_flags(pos);
+        r.source = Region::Source::kFile;
+        regions.push_back(r);
+      }
+      pos = piece_end;
+    }
+  }
+
+  // 3. Sort, drop overlaps, merge neighbours that continue each other.
+  std::sort(regions.begin(), regions.end(),
+            [](const Region& a, const Region& b) { return a.start < b.start; });
+  regions_.clear();
+  regions_.reserve(regions.size());
+  for (Region r : regions) {
+    if (!regions_.empty()) {
+      Region& last = regions_.back();
+      if (r.start < last.end) {  // overlap: trim the later region
+        if (r.end <= last.end) continue;
+        if (r.data) r.data += last.end - r.start;
+        r.start = last.end;
+      }
+      if (r.start == last.end && r.flags == last.flags && r.source == last.source && r.data &&
+          last.data && r.data == last.data + (last.end - last.start)) {
+        last.end = r.end;
+        continue;
+      }
+    }
+    regions_.push_back(r);
+  }
+}
+
+const Region* AddressSpace::FindRegion(uint64_t addr) const {
+  LastHit& hit = tl_last_hit;
+  if (hit.id == id_ && addr - hit.start < hit.end - hit.start) return hit.region;
+  auto it = std::upper_bound(regions_.begin(), regions_.end(), addr,
+                             [](uint64_t a, const Region& r) { return a < r.start; });
+  if (it == regions_.begin()) return nullptr;
+  --it;
+  if (addr >= it->end) return nullptr;
+  hit = {id_, it->start, it->end, &*it};
+  return &*it;
+}
+
+const uint8_t* AddressSpace::Span(uint64_t addr, uint64_t n) const {
+  const Region* r = FindRegion(addr);
+  if (!r || !r->data) return nullptr;
+  if (n > r->end - addr) return nullptr;
+  return r->data + (addr - r->start);
+}
+
+bool AddressSpace::Read(uint64_t addr, void* out, uint64_t n) const {
+  auto* dst = static_cast<uint8_t*>(out);
+  if (!CheckedAdd(addr, n)) return false;
+  while (n > 0) {
+    const Region* r = FindRegion(addr);
+    if (!r) return false;
+    uint64_t chunk = std::min(n, r->end - addr);
+    if (r->data) {
+      std::memcpy(dst, r->data + (addr - r->start), chunk);
+    } else {
+      std::memset(dst, 0, chunk);
+    }
+    dst += chunk;
+    addr += chunk;
+    n -= chunk;
+  }
+  return true;
+}
+
+}  // namespace corescope::memory

@@ -1,0 +1,412 @@
+// Target: opens a core, finds and verifies the executable that dumped it,
+// and loads the V8 metadata. Knows files, symbols and versions; knows
+// nothing of heap objects (see ../heap).
+#include "target/target.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "util/limits.h"
+
+namespace corescope::target {
+namespace {
+
+constexpr uint64_t kAtPhdr = 3;
+constexpr uint64_t kAtEntry = 9;
+constexpr uint64_t kAtExecfn = 31;
+constexpr uint32_t kPtLoad = 1;
+constexpr uint8_t kSttSection = 3;
+constexpr uint8_t kSttFile = 4;
+
+std::string Basename(const std::string& p) {
+  size_t s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string ShortId(const std::string& id) { return id.size() > 12 ? id.substr(0, 12) + "…" : id; }
+
+// ReadCString reads a NUL-terminated string from core memory (at most max bytes).
+std::optional<std::string> ReadCString(const memory::AddressSpace& mem, uint64_t addr, uint64_t max) {
+  std::string out;
+  char buf[256];
+  while (out.size() < max) {
+    uint64_t n = std::min<uint64_t>(sizeof buf, max - out.size());
+    // Read byte-wise at a region end so a string ending near it still works.
+    if (!mem.Read(addr, buf, n)) {
+      if (!mem.Read(addr, buf, 1)) return std::nullopt;
+      n = 1;
+    }
+    const void* nul = std::memchr(buf, 0, n);
+    if (nul) {
+      out.append(buf, static_cast<const char*>(nul) - buf);
+      return out;
+    }
+    out.append(buf, n);
+    addr += n;
+  }
+  return std::nullopt;
+}
+
+// LooksLikeVersion reports whether s is "digits.digits.digits".
+bool LooksLikeVersion(std::string_view s) {
+  int dots = 0;
+  bool digit = false;
+  for (char c : s) {
+    if (c == '.') {
+      if (!digit) return false;
+      ++dots;
+      digit = false;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else {
+      return false;
+    }
+  }
+  return dots == 2 && digit;
+}
+
+// FindSsoVersion scans [start, start+n) of core memory for a libstdc++
+// std::string in its short form ({data == this+16, size, inline chars}) that
+// holds "X.Y.Z". node::per_process::metadata.versions.node is the first such
+// string in node's metadata object (NODE_VERSIONS_KEYS starts with node).
+std::optional<std::string> FindSsoVersion(const memory::AddressSpace& mem, uint64_t start, uint64_t n) {
+  std::vector<uint8_t> buf(n);
+  if (n < 32 || !mem.Read(start, buf.data(), n)) return std::nullopt;
+  for (uint64_t off = 0; off + 32 <= n; off += 8) {
+    uint64_t ptr = Load<uint64_t>(&buf[off]);
+    uint64_t len = Load<uint64_t>(&buf[off + 8]);
+    if (ptr != start + off + 16 || len < 5 || len > 15 || buf[off + 16 + len] != 0) continue;
+    std::string_view s(reinterpret_cast<const char*>(&buf[off + 16]), len);
+    if (LooksLikeVersion(s)) return "v" + std::string(s);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// SymbolTable
+
+SymbolTable::SymbolTable(std::vector<elf::Symbol> symbols) {
+  symbols.erase(std::remove_if(symbols.begin(), symbols.end(),
+                               [](const elf::Symbol& s) {
+                                 return s.value == 0 || s.type == kSttSection || s.type == kSttFile;
+                               }),
+                symbols.end());
+  std::sort(symbols.begin(), symbols.end(), [](const elf::Symbol& a, const elf::Symbol& b) {
+    return a.value != b.value ? a.value < b.value : a.size > b.size;
+  });
+  symbols_ = std::move(symbols);
+  by_name_.resize(symbols_.size());
+  for (size_t i = 0; i < by_name_.size(); ++i) by_name_[i] = i;
+  std::sort(by_name_.begin(), by_name_.end(),
+            [&](size_t a, size_t b) { return symbols_[a].name < symbols_[b].name; });
+}
+
+const elf::Symbol* SymbolTable::Lookup(uint64_t vaddr, uint64_t* offset) const {
+  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), vaddr,
+                             [](uint64_t a, const elf::Symbol& s) { return a < s.value; });
+  if (it == symbols_.begin()) return nullptr;
+  const elf::Symbol* nearest = &*(it - 1);
+  // Look back a little for a sized symbol that contains vaddr (aliases and
+  // nested local symbols share addresses).
+  for (int i = 0; i < 64 && it != symbols_.begin(); ++i) {
+    --it;
+    if (it->size > 0 && vaddr - it->value < it->size) {
+      if (offset) *offset = vaddr - it->value;
+      return &*it;
+    }
+  }
+  if (nearest->size == 0) {
+    if (offset) *offset = vaddr - nearest->value;
+    return nearest;
+  }
+  return nullptr;
+}
+
+std::optional<uint64_t> SymbolTable::AddressOf(std::string_view name) const {
+  auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                             [&](size_t i, std::string_view n) { return symbols_[i].name < n; });
+  if (it == by_name_.end() || symbols_[*it].name != name) return std::nullopt;
+  return symbols_[*it].value;
+}
+
+// ---------------------------------------------------------------------------
+// TargetOpener
+
+class TargetOpener {
+ public:
+  TargetOpener(const OpenOptions& opts, Progress& progress) : opts_(opts), progress_(progress) {}
+  Result<std::unique_ptr<Target>> Run();
+
+ private:
+  void LocateExecutableInCore();
+  bool LooksLikeNode() const;
+  bool MemoryMentionsNode() const;
+  std::optional<std::string> CoreNodeVersion() const;
+  std::string WhichBinary() const;
+  Error NotANode() const;
+  void FindNodeVersion();
+
+  const OpenOptions& opts_;
+  Progress& progress_;
+  std::unique_ptr<Target> t_;
+  std::string core_exe_path_;      // the executable as the core names it
+  uint64_t core_exe_start_ = 0;    // its mapping at file offset 0
+  bool have_core_exe_start_ = false;
+};
+
+Result<std::unique_ptr<Target>> Target::Open(const OpenOptions& opts, Progress& progress) {
+  return TargetOpener(opts, progress).Run();
+}
+
+void TargetOpener::LocateExecutableInCore() {
+  const elf::CoreFile& core = *t_->core_;
+  const auto& files = core.files();
+  auto mapping_at = [&](uint64_t addr) -> const elf::FileMapping* {
+    for (const elf::FileMapping& m : files) {
+      if (addr >= m.start && addr < m.end) return &m;
+    }
+    return nullptr;
+  };
+  // AT_PHDR points into the executable's own mapping: the surest pointer.
+  for (uint64_t type : {kAtPhdr, kAtEntry}) {
+    if (auto a = core.Auxv(type)) {
+      if (const elf::FileMapping* m = mapping_at(*a)) {
+        core_exe_path_ = m->path;
+        break;
+      }
+    }
+  }
+  if (core_exe_path_.empty()) {
+    if (auto fn = core.Auxv(kAtExecfn)) {
+      if (auto s = ReadCString(*t_->memory_, *fn, limits::kMaxPathLength)) core_exe_path_ = *s;
+    }
+  }
+  if (core_exe_path_.empty() && !files.empty()) core_exe_path_ = files.front().path;  // kernel lists the exe first
+  if (core_exe_path_.empty() && core.process()) {
+    std::string args = core.process()->args;
+    core_exe_path_ = args.substr(0, args.find(' '));
+  }
+  for (const elf::FileMapping& m : files) {
+    if (m.path == core_exe_path_ && m.file_offset == 0) {
+      core_exe_start_ = m.start;
+      have_core_exe_start_ = true;
+      break;
+    }
+  }
+}
+
+// LooksLikeNode: the names the core gives suggest node (or an embedder).
+bool TargetOpener::LooksLikeNode() const {
+  const elf::CoreFile& core = *t_->core_;
+  if (Lower(Basename(core_exe_path_)).find("node") != std::string::npos) return true;
+  if (core.process()) {
+    std::string fname = Lower(core.process()->fname);
+    // Node 24+ names the main thread "MainThread" / "node-MainThread".
+    if (fname.find("node") != std::string::npos || fname == "mainthread") return true;
+    std::string args = core.process()->args;
+    if (Lower(Basename(args.substr(0, args.find(' ')))).find("node") != std::string::npos) return true;
+  }
+  for (const elf::FileMapping& m : core.files()) {
+    if (Lower(Basename(m.path)).rfind("libnode", 0) == 0) return true;
+  }
+  return MemoryMentionsNode();
+}
+
+// MemoryMentionsNode: node's builtin module ids are in every node heap.
+bool TargetOpener::MemoryMentionsNode() const {
+  static const char kNeedle[] = "node:internal/";
+  for (const memory::Region& r : t_->memory_->regions()) {
+    if (r.source != memory::Region::Source::kCore || !(r.flags & 2 /* PF_W */)) continue;
+    if (memmem(r.data, r.end - r.start, kNeedle, sizeof kNeedle - 1)) return true;
+  }
+  return false;
+}
+
+Error TargetOpener::NotANode() const {
+  return MakeError(ErrorCode::kNotANodeCore,
+                   "core was dumped by " + (core_exe_path_.empty() ? std::string("an unknown program")
+                                                                   : core_exe_path_) +
+                       ", not node; nothing to inspect",
+                   "corescope reads cores of node processes only");
+}
+
+// CoreNodeVersion reads the node version from the core alone (no executable):
+// the metadata strings live in node's dumped .data/.bss, right after the
+// file-backed writable mapping of the executable.
+std::optional<std::string> TargetOpener::CoreNodeVersion() const {
+  const memory::AddressSpace& mem = *t_->memory_;
+  for (const elf::FileMapping& m : t_->core_->files()) {
+    if (m.path != core_exe_path_ || m.file_offset == 0) continue;
+    const memory::Region* r = mem.FindRegion(m.start);
+    if (!r || r->source != memory::Region::Source::kCore || !(r->flags & 2)) continue;
+    // Scan this mapping and the anonymous .bss after it (at most 64 MiB).
+    uint64_t end = m.end;
+    if (const memory::Region* next = mem.FindRegion(m.end)) end = next->end;
+    uint64_t n = std::min<uint64_t>(end - m.start, 64ull << 20);
+    for (uint64_t pos = m.start; pos < m.start + n;) {
+      const memory::Region* rr = mem.FindRegion(pos);
+      if (!rr) break;
+      uint64_t len = std::min(rr->end, m.start + n) - pos;
+      if (auto v = FindSsoVersion(mem, pos, len)) return v;
+      pos += len;
+    }
+  }
+  return std::nullopt;
+}
+
+// WhichBinary describes the binary the core needs, for error messages.
+std::string TargetOpener::WhichBinary() const {
+  std::string s = "the node binary that crashed";
+  auto version = CoreNodeVersion();
+  if (version) s = "node " + *version;
+  std::string id = t_->executable_.core_build_id;
+  if (!id.empty()) s += " with build-id " + id;
+  if (!core_exe_path_.empty()) s += " (the core names " + core_exe_path_ + ")";
+  return s;
+}
+
+void TargetOpener::FindNodeVersion() {
+  Target& t = *t_;
+  // node::per_process::metadata (in .bss, filled at startup) holds
+  // versions.node as a short std::string.
+  for (const elf::Symbol& s : t.symbols_->all()) {
+    if (s.name != "_ZN4node11per_process8metadataE") continue;
+    uint64_t size = std::min<uint64_t>(s.size ? s.size : 4096, 4096);
+    if (auto v = FindSsoVersion(*t.memory_, s.value + t.exe_load_bias_, size)) {
+      t.node_version_ = *v;
+      return;
+    }
+  }
+  if (auto v = CoreNodeVersion()) {
+    t.node_version_ = *v;
+    return;
+  }
+  t.warnings_.push_back("NODE_VERSION_UNKNOWN: the node version could not be read from the core");
+}
+
+Result<std::unique_ptr<Target>> TargetOpener::Run() {
+  progress_.Report("open", 0, 4);
+  t_.reset(new Target());
+  Target& t = *t_;
+  auto core = elf::CoreFile::Open(opts_.core_path);
+  if (!core) return core.error();
+  t.core_ = core.value();
+  t.warnings_ = t.core_->warnings();
+  t.memory_ = memory::AddressSpace::Build(t.core_);
+  for (const std::string& w : t.memory_->warnings()) t.warnings_.push_back(w);
+  progress_.Report("open", 1, 4);
+
+  LocateExecutableInCore();
+  Executable& ex = t.executable_;
+  ex.core_path = core_exe_path_;
+  if (auto id = t.memory_->CoreBuildId(core_exe_path_)) ex.core_build_id = *id;
+
+  // The executable: the user's, else the one the core names.
+  bool user_given = !opts_.executable.empty();
+  ex.path = user_given ? opts_.executable : core_exe_path_;
+  std::string hint = "pass --executable <path to the node binary that crashed>";
+  if (ex.path.empty()) {
+    if (!LooksLikeNode()) return NotANode();
+    return MakeError(ErrorCode::kExeNotFound,
+                     opts_.core_path + " does not name its executable (no NT_FILE, AT_EXECFN or psargs)", hint);
+  }
+  auto file = elf::MappedFile::Open(ex.path);
+  if (!file) {
+    if (user_given) {
+      return MakeError(ErrorCode::kExeNotFound, "cannot open executable " + ex.path + ": " + file.error().message,
+                       hint);
+    }
+    if (!LooksLikeNode()) return NotANode();
+    return MakeError(ErrorCode::kExeNotFound,
+                     "the core expects its executable at " + ex.path + ", which is not on this machine; need " +
+                         WhichBinary(),
+                     hint);
+  }
+  auto exe = elf::ElfFile::Parse(file.value());
+  if (!exe) {
+    return MakeError(ErrorCode::kExeMismatch,
+                     ex.path + " is not a usable executable: " + exe.error().message + "; need " + WhichBinary(),
+                     hint);
+  }
+  if (exe->type() != 2 && exe->type() != 3) {
+    return MakeError(ErrorCode::kExeMismatch,
+                     ex.path + " is not an executable (e_type " + std::to_string(exe->type()) + "); need " +
+                         WhichBinary(),
+                     hint);
+  }
+  t.exe_ = std::move(exe.value());
+  auto symbols = t.exe_.Symbols();
+  if (!symbols) return symbols.error();
+  bool has_v8dbg = std::any_of(symbols->begin(), symbols->end(),
+                               [](const elf::Symbol& s) { return s.name.rfind("v8dbg_", 0) == 0; });
+  if (!has_v8dbg && !LooksLikeNode()) return NotANode();
+  progress_.Report("open", 2, 4);
+
+  // Build-id: the core's copy of the ELF header page against the file.
+  ex.build_id = t.exe_.BuildId().value_or("");
+  if (!ex.core_build_id.empty() && !ex.build_id.empty()) {
+    if (ex.core_build_id != ex.build_id) {
+      return MakeError(ErrorCode::kExeMismatch,
+                       ex.path + " is not the binary that dumped " + opts_.core_path + " (build-id " +
+                           ShortId(ex.build_id) + " vs the core's " + ShortId(ex.core_build_id) + "); need " +
+                           WhichBinary(),
+                       hint);
+    }
+    ex.verified = true;
+    ex.matched_by = "build-id";
+  } else {
+    ex.matched_by = user_given ? "user" : "path";
+    t.warnings_.push_back("BUILD_ID_UNVERIFIED: cannot check that " + ex.path +
+                          " is the binary that dumped the core (" +
+                          (ex.core_build_id.empty() ? "the core holds no build-id for it"
+                                                    : "the executable has no build-id") +
+                          "); results are wrong if it is not");
+  }
+  if (!has_v8dbg) {
+    return MakeError(ErrorCode::kNoV8Metadata,
+                     ex.path + " has no v8dbg_* symbols (stripped?); corescope needs V8's postmortem metadata",
+                     "use an official node build from nodejs.org (they keep v8dbg_* symbols)");
+  }
+  auto md = v8::Metadata::Load(t.exe_, symbols.value());
+  if (!md) return md.error();
+  t.metadata_ = std::move(md.value());
+  progress_.Report("open", 3, 4);
+
+  // Pointer-compressed builds (Electron, custom node) have 4-byte tagged slots.
+  auto tagged = t.metadata_.Get("TaggedSize");
+  if (tagged && *tagged != 8) {
+    return MakeError(ErrorCode::kUnsupportedNode,
+                     ex.path + " is a pointer-compressed build (v8dbg_TaggedSize " + std::to_string(*tagged) +
+                         ", V8 " + t.metadata_.v8_version().ToString() + "); only 8-byte tagged builds are supported",
+                     "use an official node build from nodejs.org");
+  }
+
+  // Pages of the executable the core did not dump come from the file.
+  if (!core_exe_path_.empty()) t.memory_->AddBackingFile(core_exe_path_, file.value());
+
+  // Load bias: where the first PT_LOAD landed versus its file vaddr (0 for
+  // the non-PIE official node).
+  if (have_core_exe_start_) {
+    uint64_t lowest = ~uint64_t{0};
+    for (const elf::Segment& s : t.exe_.segments()) {
+      if (s.type == kPtLoad) lowest = std::min(lowest, s.vaddr & ~uint64_t{0xfff});
+    }
+    if (lowest != ~uint64_t{0}) t.exe_load_bias_ = core_exe_start_ - lowest;
+  }
+  t.symbols_ = std::make_unique<SymbolTable>(std::move(symbols.value()));
+  FindNodeVersion();
+  progress_.Report("open", 4, 4);
+  return std::move(t_);
+}
+
+}  // namespace corescope::target

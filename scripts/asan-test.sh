@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the addon with AddressSanitizer + UBSan (cmake-js, native/CMakeLists.txt
+# CORESCOPE_SANITIZE=ON) and runs the end-to-end tests against it.
+#
+#   scripts/asan-test.sh [vitest args...]     (default: test/e2e test/robustness)
+#
+# node itself is not instrumented, so the ASan runtime is preloaded into it
+# (LD_PRELOAD) and leak checking is off (node leaks by design at exit).
+# src/native.ts loads the addon named by CORESCOPE_ADDON, so test processes
+# and the CLI processes they spawn use the sanitized build. Sanitizer reports
+# are written to build/asan/logs/; any report fails the run, even one from a
+# child process whose test still passed.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/build/asan
+ADDON=$OUT/Release/corescope.node
+LOGS=$OUT/logs
+
+npx cmake-js build -d native -O "$OUT" --CDCORESCOPE_SANITIZE=ON -T corescope -p 2 >"$OUT.build.log" 2>&1 ||
+  { tail -50 "$OUT.build.log" >&2; echo "asan-test: build failed (log: $OUT.build.log)" >&2; exit 1; }
+[ -f "$ADDON" ] || { echo "asan-test: $ADDON was not built" >&2; exit 1; }
+
+# The ASan runtime the addon links against (cmake-js builds with the default c++).
+LIBASAN=$(ldd "$ADDON" | awk '/libasan/ {print $3}')
+[ -n "$LIBASAN" ] || LIBASAN=$(c++ -print-file-name=libasan.so)
+
+# tsc first: spawned CLI tests run dist/ (as `npm test` does).
+node node_modules/typescript/bin/tsc -p tsconfig.json
+
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+[ $# -gt 0 ] || set -- test/e2e test/robustness
+status=0
+env CORESCOPE_ADDON="$ADDON" LD_PRELOAD="$LIBASAN" \
+  ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$LOGS/asan:allocator_may_return_null=1" \
+  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$LOGS/ubsan" \
+  npx vitest run "$@" || status=$?
+
+reports=$(ls "$LOGS" 2>/dev/null | wc -l)
+if [ "$reports" -gt 0 ]; then
+  echo "asan-test: $reports sanitizer report(s) in $LOGS:" >&2
+  for f in "$LOGS"/*; do echo "== $f" >&2; head -40 "$f" >&2; done
+  status=1
+fi
+if [ "$status" -eq 0 ]; then
+  echo "asan-test: tests passed against $ADDON with no sanitizer reports"
+fi
+exit $status

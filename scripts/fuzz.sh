@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (native/fuzz/*_fuzz.cc) with clang and
+# -fsanitize=fuzzer,address,undefined, and runs each for a given time.
+#
+#   scripts/fuzz.sh [seconds per target (default 600)] [target ...]
+#
+# Targets: elf_file core_file metadata heap (default: all). Needs clang and
+# libFuzzer (Debian: apt-get install -y clang libclang-rt-14-dev); not needed
+# for `npm test`, which replays the seeds with g++ (scripts/fuzz-replay.mjs).
+#
+# The library is compiled with -fsanitize=fuzzer-no-link so that libFuzzer
+# sees its coverage, through native/CMakeLists.txt's CORESCOPE_FUZZ option
+# (plain cmake; no addon). Seeds come from scripts/fuzz-corpus.mjs (synthetic
+# ELF files, and heap images cut from real cores of every node in
+# FUZZ_NODES, default: this node). Each target keeps its growing corpus in
+# build/fuzz/corpus/<target>, crashes in build/fuzz/artifacts/<target>/ and
+# its log in build/fuzz/logs/<target>.log.
+#
+# Environment: FUZZ_JOBS (targets run at once, default 1), FUZZ_NODES
+# (space-separated node binaries for heap seeds), CXX (default clang++).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SECONDS_PER_TARGET=${1:-600}
+shift || true
+TARGETS=("$@")
+if [ ${#TARGETS[@]} -eq 0 ]; then
+  TARGETS=()
+  for f in native/fuzz/*_fuzz.cc; do TARGETS+=("$(basename "$f" _fuzz.cc)"); done
+fi
+JOBS=${FUZZ_JOBS:-1}
+CXX=${CXX:-clang++}
+OUT=$ROOT/build/fuzz
+SEEDS=$ROOT/build/fuzz-corpus
+
+command -v "$CXX" >/dev/null || { echo "fuzz.sh: $CXX not found; apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
+
+# Seeds (synthetic + heap images).
+node_args=()
+for n in ${FUZZ_NODES:-$(command -v node)}; do node_args+=(--node "$n"); done
+node scripts/fuzz-corpus.mjs --out "$SEEDS" --heap "${node_args[@]}"
+
+# Build: the library instrumented for coverage, targets linked with libFuzzer.
+flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -gline-tables-only"
+cmake -S native -B "$OUT/cmake" -DCORESCOPE_FUZZ=ON -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" >"$OUT.cmake.log" 2>&1 ||
+  { cat "$OUT.cmake.log" >&2; exit 1; }
+build_targets=()
+for t in "${TARGETS[@]}"; do build_targets+=(--target "${t}_fuzz"); done
+cmake --build "$OUT/cmake" -j 2 "${build_targets[@]}" >"$OUT.build.log" 2>&1 ||
+  { tail -50 "$OUT.build.log" >&2; exit 1; }
+
+# Run: each target for SECONDS_PER_TARGET, JOBS at a time, one core each.
+mkdir -p "$OUT/logs"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+run_one() {
+  local t=$1
+  local bin=$OUT/cmake/${t}_fuzz
+  mkdir -p "$OUT/corpus/$t" "$OUT/artifacts/$t"
+  # -timeout: one input taking >10 s is a hang finding; -rss_limit_mb bounds
+  # allocations sized from input; -max_len fits the largest seed.
+  "$bin" "$OUT/corpus/$t" "$SEEDS/$t" \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len=8388608 \
+    -artifact_prefix="$OUT/artifacts/$t/" -print_final_stats=1 \
+    >"$OUT/logs/$t.log" 2>&1 || true
+}
+running=0
+for t in "${TARGETS[@]}"; do
+  echo "fuzz.sh: running $t for ${SECONDS_PER_TARGET}s (log build/fuzz/logs/$t.log)"
+  run_one "$t" &
+  running=$((running + 1))
+  if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+done
+wait
+
+# Summary: executions, coverage, corpus size and findings per target.
+status=0
+for t in "${TARGETS[@]}"; do
+  log=$OUT/logs/$t.log
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
+  corpus=$(ls "$OUT/corpus/$t" | wc -l)
+  findings=$(ls "$OUT/artifacts/$t" | wc -l)
+  echo "fuzz.sh: $t: $execs executions, cov $cov, corpus $corpus, findings $findings"
+  if [ "$findings" -gt 0 ]; then
+    status=1
+    ls "$OUT/artifacts/$t" | sed "s|^|  build/fuzz/artifacts/$t/|"
+    grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer)|runtime error' "$log" | sed 's/^/  /' || true
+  fi
+done
+exit $status

@@ -1,0 +1,206 @@
+// Core: one opened core dump, the handle every analysis goes through. Each
+// public method is a thin typed wrapper over `this.call('<method>', args)`,
+// which runs the named native method (native/api/methods.h) off the JS
+// thread, forwards progress, honours AbortSignals, serialises calls on the
+// handle, converts native errors and stamps `schemaVersion` on the result.
+// Knows nothing of the CLI (../cli) or of how the addon is loaded (../native.ts).
+//
+// Adding a method (e.g. issue 3's `objects`) is one type in ./types.ts plus:
+//
+//   /** objects returns the heap histogram by type. */
+//   objects(opts: ObjectsOptions = {}): Promise<ObjectsResult> {
+//     return this.call('objects', { top: opts.top, type: opts.type }, opts);
+//   }
+
+import type { NativeBinding, NativeHandle } from '../native.js';
+import { CorescopeError, callSite, fromNative } from './errors.js';
+import {
+  SCHEMA_VERSION,
+  type CallOptions,
+  type EnvironmentResult,
+  type InfoResult,
+  type ProgressEvent,
+  type Versioned,
+  type StackOptions,
+  type StackResult,
+  type ReportOptions,
+  type CrashReport,
+} from './types.js';
+
+/** CallArgs are a native method's arguments; undefined values are left out. */
+export type CallArgs = Record<string, string | number | bigint | boolean | undefined>;
+
+/**
+ * Core is an opened core dump. Get one with {@link openCore}; call
+ * {@link Core.close} when done. Calls on one Core run one at a time, in order.
+ *
+ * @example
+ * const core = await openCore('core.1234', { executable: '/usr/bin/node' });
+ * try {
+ *   const info = await core.info();
+ *   console.log(info.node.version, info.signal.name);
+ * } finally {
+ *   await core.close();
+ * }
+ */
+export class Core {
+  /** path is the core file as given to openCore. */
+  readonly path: string;
+  readonly #binding: NativeBinding;
+  readonly #handle: NativeHandle;
+  readonly #defaults: CallOptions;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  #closing?: Promise<void>;
+
+  /** @internal Use openCore(). */
+  constructor(binding: NativeBinding, handle: NativeHandle, path: string, defaults: CallOptions = {}) {
+    this.#binding = binding;
+    this.#handle = handle;
+    this.path = path;
+    this.#defaults = defaults;
+  }
+
+  /** info describes the process, executable, versions, threads, heap spaces and the core file. */
+  info(options?: CallOptions): Promise<InfoResult> {
+    return this.call('info', {}, options);
+  }
+
+  /** environment returns the crashed process's environment as "KEY=value" strings (may hold secrets). */
+  environment(options?: CallOptions): Promise<EnvironmentResult> {
+    return this.call('environment', {}, options);
+  }
+
+  /** stack returns every thread's frames, the crashing thread first, with JS functions, scripts and lines. */
+  stack(opts: StackOptions = {}): Promise<StackResult> {
+    return this.call('stack', { args: opts.args, threads: opts.threads, maxFrames: opts.maxFrames }, opts);
+  }
+
+  /** report returns the thrown value (with its cause chain), the crashing thread's stack and libuv handles. */
+  report(opts: ReportOptions = {}): Promise<CrashReport> {
+    return this.call('report', { args: opts.args, causeDepth: opts.causeDepth }, opts);
+  }
+
+  /** supports reports whether the loaded addon implements a native method (e.g. "objects"). */
+  supports(method: string): boolean {
+    return this.#binding.methods().includes(method);
+  }
+
+  /** closed is true once close() was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * close cancels a running call, waits for queued calls to settle and frees
+   * the native handle. Later calls reject with USAGE. Never rejects; calling
+   * it twice is harmless.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closed = true;
+    try {
+      this.#binding.cancel(this.#handle);
+    } catch {
+      // Nothing running: nothing to cancel.
+    }
+    this.#closing = this.#queue.then(() => {
+      try {
+        this.#binding.close(this.#handle);
+      } catch {
+        // Already closed by the addon; nothing left to free.
+      }
+    });
+    return this.#closing;
+  }
+
+  /**
+   * call runs a native method and resolves to its parsed JSON result with
+   * `schemaVersion`. It rejects with a CorescopeError: the native code
+   * (NOT_FOUND, BAD_ADDRESS, ...), CANCELLED when `signal` aborts, USAGE
+   * after close(). The rejection's stack is the caller's.
+   */
+  protected call<T extends Versioned>(method: string, args: CallArgs = {}, options: CallOptions = {}): Promise<T> {
+    const site = callSite();
+    if (this.#closed) {
+      return Promise.reject(
+        fromNative(new CorescopeError('USAGE', `${method}: the core ${this.path} is closed`), site),
+      );
+    }
+    const run = this.#queue.then(() => this.#run<T>(method, args, { ...this.#defaults, ...options }, site));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #run<T extends Versioned>(method: string, args: CallArgs, options: CallOptions, site: { stack?: string }): Promise<T> {
+    const { signal } = options;
+    if (this.#closed) throw fromNative(new CorescopeError('USAGE', `${method}: the core ${this.path} is closed`), site);
+    if (signal?.aborted) throw fromNative(cancelled(method), site);
+    const onAbort = () => {
+      try {
+        this.#binding.cancel(this.#handle);
+      } catch {
+        // The call already finished.
+      }
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let text: string;
+    try {
+      text = await this.#binding.call(this.#handle, method, toNativeArgs(args), progressForwarder(options.onProgress));
+    } catch (err) {
+      throw fromNative(err, site);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    return withSchemaVersion<T>(method, text, site);
+  }
+}
+
+/** toNativeArgs turns typed arguments into the flat string map the addon takes. */
+export function toNativeArgs(args: CallArgs): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (v !== undefined) out[k] = String(v);
+  }
+  return out;
+}
+
+/** progressForwarder adapts a ProgressEvent callback to the addon's (phase, done, total); a throwing callback is ignored. */
+export function progressForwarder(
+  onProgress: ((e: ProgressEvent) => void) | undefined,
+): ((phase: string, done: number, total: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  return (phase, done, total) => {
+    try {
+      onProgress({ phase, done, total });
+    } catch {
+      // A progress callback must not break the call.
+    }
+  };
+}
+
+/** cancelled builds the CANCELLED error of a method. */
+export function cancelled(what: string): CorescopeError {
+  return new CorescopeError('CANCELLED', `${what}: cancelled`);
+}
+
+function withSchemaVersion<T extends Versioned>(method: string, text: string, site: { stack?: string }): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw fromNative(
+      new CorescopeError('INTERNAL', `${method}: the addon returned invalid JSON (${(err as Error).message})`, {
+        hint: 'this is a bug in corescope; rerun with --debug and report it',
+      }),
+      site,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw fromNative(new CorescopeError('INTERNAL', `${method}: the addon returned ${JSON.stringify(parsed)?.slice(0, 40)}, not an object`), site);
+  }
+  // schemaVersion goes first in the JSON and always states this library's version.
+  const out = { schemaVersion: SCHEMA_VERSION, ...(parsed as object) } as T;
+  out.schemaVersion = SCHEMA_VERSION;
+  return out;
+}

@@ -1,0 +1,94 @@
+// Child process of the corruption sweep (corruption.test.ts). Runs variants
+// of one core through the public API (dist/, built by tsc) and reports one
+// JSON line per variant on stdout, so that the parent can tell a crash of
+// the addon (this process dies) or a hang (no line in time) from a result.
+//
+//   node sweep-child.mjs <plan.json> <first variant index>
+//
+// plan.json: { dist, core, pristine, executable, address, variants: [...] }.
+// A variant is { kind: 'truncate', at } or { kind: 'flip', region, bytes:
+// [[offset, xor], ...] }. The core file is modified in place before a variant
+// and restored after it: flips write the old bytes back; truncations run in
+// descending order and the file is copied back from `pristine` after the last
+// one. After a crash the parent restores the file before restarting us.
+import { closeSync, copyFileSync, openSync, readFileSync, readSync, truncateSync, writeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const first = Number(process.argv[3] ?? 0);
+const api = await import(pathToFileURL(plan.dist).href);
+
+// Every public method the sweep calls, when this build has it. Arguments are
+// small so each variant stays fast; `address` comes from the pristine core.
+const OPS = [
+  ['info', (core) => core.info()],
+  ['objects', (core) => core.objects({ top: 10 })],
+  ['stack', (core) => core.stack()],
+  ['path', (core) => core.path(plan.address, { maxPaths: 2 })],
+  ['retainers', (core) => core.retainers(plan.address, { maxPaths: 2 })],
+];
+
+function emit(obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+// classify turns a rejection into its documented code, or UNCLEAN:<what>.
+function classify(err) {
+  if (err instanceof api.CorescopeError && api.isErrorCode(err.code)) return err.code;
+  const name = err?.constructor?.name ?? typeof err;
+  return `UNCLEAN:${name}:${String(err?.message ?? err).slice(0, 200)}`;
+}
+
+async function runVariant() {
+  const out = {};
+  let core;
+  const t0 = performance.now();
+  try {
+    core = await api.openCore(plan.core, { executable: plan.executable });
+    out.open = 'ok';
+  } catch (err) {
+    out.open = classify(err);
+    return { ops: out, ms: performance.now() - t0 };
+  }
+  try {
+    for (const [name, fn] of OPS) {
+      if (typeof core[name] !== 'function' || !core.supports(name)) continue;
+      if ((name === 'path' || name === 'retainers') && !plan.address) continue;
+      try {
+        const r = await fn(core);
+        out[name] = r && typeof r === 'object' ? 'ok' : `UNCLEAN:result:${typeof r}`;
+      } catch (err) {
+        out[name] = classify(err);
+      }
+    }
+  } finally {
+    await core.close();
+  }
+  return { ops: out, ms: performance.now() - t0 };
+}
+
+const fd = openSync(plan.core, 'r+');
+const restoreAll = () => copyFileSync(plan.pristine, plan.core);
+for (let i = first; i < plan.variants.length; i++) {
+  const v = plan.variants[i];
+  emit({ i, start: true });
+  let saved = [];
+  if (v.kind === 'truncate') {
+    truncateSync(plan.core, v.at);
+  } else {
+    saved = v.bytes.map(([off, xor]) => {
+      const b = Buffer.alloc(1);
+      readSync(fd, b, 0, 1, off);
+      writeSync(fd, Buffer.from([b[0] ^ xor]), 0, 1, off);
+      return [off, b];
+    });
+  }
+  const r = await runVariant();
+  if (v.kind === 'truncate') {
+    if (plan.variants[i + 1]?.kind !== 'truncate') restoreAll();
+  } else {
+    for (const [off, b] of saved.reverse()) writeSync(fd, b, 0, 1, off);
+  }
+  emit({ i, ...r });
+}
+closeSync(fd);
