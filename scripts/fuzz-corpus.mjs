@@ -127,8 +127,8 @@ function writeElf({ type, machine, entry = 0, segments = [], sections = [], page
       seg.memsz = Math.max(...cov.map((s) => s.addr + s.size)) - seg.vaddr;
     }
   }
-  const head = cat(elfHeader({ type, machine, entry, phoff: 64, shoff, phnum: segments.length, shnum, shstrndx }),
-    ...segments.map(phdr));
+  const head = Buffer.concat([elfHeader({ type, machine, entry, phoff: 64, shoff, phnum: segments.length, shnum, shstrndx }),
+    ...segments.map(phdr)]);
   return Buffer.concat([head, ...chunks]);
 }
 
@@ -331,9 +331,9 @@ function siginfo(signo, code, addr) {
   return b;
 }
 function ntFile(entries, pageSize = PAGE) {
-  return cat(u64(entries.length), u64(pageSize),
+  return Buffer.concat([u64(entries.length), u64(pageSize),
     ...entries.map((e) => cat(u64(e.start), u64(e.end), u64(e.pgoff))),
-    ...entries.map((e) => Buffer.from(e.path + '\0')));
+    ...entries.map((e) => Buffer.from(e.path + '\0'))]);
 }
 function auxv(pairs) {
   return cat(...pairs.flatMap(([k, v]) => [u64(k), u64(v)]), u64(0), u64(0));
@@ -350,7 +350,7 @@ function x86Regs({ pc, sp, fp, fs = 0x7f0000001000 }) {
 // NT_FILE notes, and PT_LOADs for the executable's header page, its .data,
 // an undumped .text, a stack with a frame-pointer chain, and a heap-like
 // 256 KiB-aligned chunk. Options bend it into the shapes readers must survive.
-function makeCore({ machine = EM_X86_64, threads = 3, extraNotes = [], fileEntries, ntFileDesc, loads,
+export function makeCore({ machine = EM_X86_64, threads = 3, extraNotes = [], fileEntries, ntFileDesc, loads,
   execPath = '/usr/bin/node' } = {}) {
   const stackBase = 0x7ffd00000000;
   const stack = Buffer.alloc(0x2000);

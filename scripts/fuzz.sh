@@ -12,9 +12,9 @@
 # sees its coverage, through native/CMakeLists.txt's CORESCOPE_FUZZ option
 # (plain cmake; no addon). Seeds come from scripts/fuzz-corpus.mjs (synthetic
 # ELF files, and heap images cut from real cores of every node in
-# FUZZ_NODES, default: this node). Each target keeps its growing corpus in
-# build/fuzz/corpus/<target>, crashes in build/fuzz/artifacts/<target>/ and
-# its log in build/fuzz/logs/<target>.log.
+# FUZZ_NODES, default: this node). Everything lives in .cache/fuzz/ (git-
+# ignored, and safe from `node-gyp rebuild`, which wipes build/): seeds/,
+# the growing corpus/<target>, crashes in artifacts/<target>/, logs/<target>.log.
 #
 # Environment: FUZZ_JOBS (targets run at once, default 1), FUZZ_NODES
 # (space-separated node binaries for heap seeds), CXX (default clang++).
@@ -31,10 +31,12 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
 fi
 JOBS=${FUZZ_JOBS:-1}
 CXX=${CXX:-clang++}
-OUT=$ROOT/build/fuzz
-SEEDS=$ROOT/build/fuzz-corpus
+OUT=$ROOT/.cache/fuzz          # not build/: `node-gyp rebuild` wipes build/
+SEEDS=$OUT/seeds
 
 command -v "$CXX" >/dev/null || { echo "fuzz.sh: $CXX not found; apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
+
+mkdir -p "$OUT"
 
 # Seeds (synthetic + heap images).
 node_args=()
@@ -44,12 +46,12 @@ node scripts/fuzz-corpus.mjs --out "$SEEDS" --heap "${node_args[@]}"
 # Build: the library instrumented for coverage, targets linked with libFuzzer.
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -gline-tables-only"
 cmake -S native -B "$OUT/cmake" -DCORESCOPE_FUZZ=ON -DCMAKE_CXX_COMPILER="$CXX" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" >"$OUT.cmake.log" 2>&1 ||
-  { cat "$OUT.cmake.log" >&2; exit 1; }
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$flags" >"$OUT/cmake.log" 2>&1 ||
+  { cat "$OUT/cmake.log" >&2; exit 1; }
 build_targets=()
 for t in "${TARGETS[@]}"; do build_targets+=(--target "${t}_fuzz"); done
-cmake --build "$OUT/cmake" -j 2 "${build_targets[@]}" >"$OUT.build.log" 2>&1 ||
-  { tail -50 "$OUT.build.log" >&2; exit 1; }
+cmake --build "$OUT/cmake" -j 2 "${build_targets[@]}" >"$OUT/build.log" 2>&1 ||
+  { tail -50 "$OUT/build.log" >&2; exit 1; }
 
 # Run: each target for SECONDS_PER_TARGET, JOBS at a time, one core each.
 mkdir -p "$OUT/logs"
@@ -68,7 +70,7 @@ run_one() {
 }
 running=0
 for t in "${TARGETS[@]}"; do
-  echo "fuzz.sh: running $t for ${SECONDS_PER_TARGET}s (log build/fuzz/logs/$t.log)"
+  echo "fuzz.sh: running $t for ${SECONDS_PER_TARGET}s (log .cache/fuzz/logs/$t.log)"
   run_one "$t" &
   running=$((running + 1))
   if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
@@ -86,7 +88,7 @@ for t in "${TARGETS[@]}"; do
   echo "fuzz.sh: $t: $execs executions, cov $cov, corpus $corpus, findings $findings"
   if [ "$findings" -gt 0 ]; then
     status=1
-    ls "$OUT/artifacts/$t" | sed "s|^|  build/fuzz/artifacts/$t/|"
+    ls "$OUT/artifacts/$t" | sed "s|^|  .cache/fuzz/artifacts/$t/|"
     grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer)|runtime error' "$log" | sed 's/^/  /' || true
   fi
 done

@@ -32,7 +32,7 @@ const char* SignalName(int n) {
 
 std::string SignalDescription(int n) {
   switch (n) {
-    case 0: return "no signal (dumped from a live process, e.g. by gcore)";
+    case 0: return "no signal: dumped from a live process (e.g. by gcore)";
     case 4: return "illegal instruction";
     case 5: return "trace/breakpoint trap (--abort-on-uncaught-exception)";
     case 6: return "aborted (abort(): process.abort(), a failed assertion or an uncaught C++ exception)";
@@ -217,18 +217,23 @@ Result<std::string> Info(Session& session, const Args& args, Progress& progress)
   w.Field("arch", elf::ArchName(core.arch()));
 
   // Signal: NT_SIGINFO when present, else the first thread's pr_cursig.
+  // The kernel never dumps on SIGSTOP: that is gdb's gcore, which stops a
+  // live process; report it as no signal.
   int signo = core.signal() ? core.signal()->signo : (core.threads().empty() ? 0 : core.threads()[0].signal);
+  bool live = signo == 0 || signo == 19 /* SIGSTOP */;
+  if (live) signo = 0;
   w.Key("signal").BeginObject();
   w.FieldInt("number", signo);
   w.Field("name", SignalName(signo));
-  w.FieldInt("code", core.signal() ? core.signal()->code : 0);
+  w.FieldInt("code", core.signal() && !live ? core.signal()->code : 0);
   w.Key("address");
-  if (core.signal() && SignalHasAddress(signo)) {
+  if (core.signal() && !live && SignalHasAddress(signo)) {
     w.Hex(core.signal()->addr);
   } else {
     w.Null();
   }
   w.Field("description", SignalDescription(signo));
+  w.FieldBool("live", live);
   w.EndObject();
 
   const target::Executable& ex = t.executable();

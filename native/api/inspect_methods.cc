@@ -1,7 +1,154 @@
-// Inspect methods: placeholder registration (registers nothing) until the
-// inspect command lands in this file.
+// Inspect methods: "inspect" describes one heap object (v8/describe.h) after
+// checking that the address is the start of an object, with a clear
+// BAD_ADDRESS error otherwise ("… is not a heap object (unmapped)", "… is not
+// the start of an object; it points 24 bytes into LeakyThing at 0x…").
+// Knows sessions, pages and the heap index; the object model lives in ../v8.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "api/methods.h"
+#include "heap/heap_index.h"
+#include "heap/page_table.h"
+#include "util/json_writer.h"
+#include "v8/describe.h"
+#include "v8/objects.h"
 
 namespace corescope::api {
-void RegisterInspectMethods(Registry&) {}
+namespace {
+
+constexpr int64_t kMaxDepth = 8;
+constexpr int64_t kMaxListItems = 1 << 20;
+constexpr int64_t kMaxStringBytes = 64 << 20;
+
+// InspectViews: the page table, object views and heap index of a session,
+// built on the first inspect call.
+struct InspectViews : SessionCache {
+  std::unique_ptr<heap::PageTable> pages;
+  std::unique_ptr<v8::Heap> heap;
+  std::unique_ptr<heap::HeapIndex> index;
+  std::string index_problem;  // why interior pointers cannot be resolved
+};
+
+Result<InspectViews*> GetViews(Session& s, Progress& progress) {
+  return s.Cached<InspectViews>("inspect:views", [&]() -> Result<std::unique_ptr<InspectViews>> {
+    auto views = std::make_unique<InspectViews>();
+    const target::Target& t = s.target();
+    auto pages = heap::PageTable::Discover(t, progress);
+    if (!pages) return pages.error();
+    views->pages = std::make_unique<heap::PageTable>(std::move(pages.value()));
+    std::vector<v8::Heap::Area> areas;
+    for (const heap::Page& p : views->pages->pages()) {
+      if (!p.from_page) areas.push_back({p.area_start, p.area_end});
+    }
+    auto heap = v8::Heap::Create(t.memory(), t.metadata(), &t.exe(), &t.symbols().all(), std::move(areas));
+    if (!heap) return heap.error();
+    views->heap = std::move(heap.value());
+    auto index = heap::HeapIndex::Build(*views->heap, *views->pages, heap::IndexOptions{}, progress);
+    if (index) {
+      views->index = std::move(index.value());
+    } else if (index.error().code == ErrorCode::kCancelled) {
+      return index.error();
+    } else {
+      views->index_problem = index.error().message;
+    }
+    return views;
+  });
+}
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// ObjectLabel names an object for error messages: "LeakyThing" or the type.
+std::string ObjectLabel(const v8::Heap& heap, uint64_t tagged) {
+  const v8::MapInfo* m = heap.MapOf(tagged);
+  if (!m) return "an object";
+  if (heap.types().IsJSReceiver(m->instance_type)) {
+    std::string n = heap.ConstructorNameOf(*m, tagged);
+    if (!n.empty()) return n;
+  }
+  return heap.types().DisplayName(m->instance_type);
+}
+
+// Locate checks that `given` is the start of a heap object and returns its
+// tagged pointer, or a BAD_ADDRESS error that says what the address is.
+// `note` receives a warning when the start could not be confirmed.
+Result<uint64_t> Locate(const InspectViews& v, const target::Target& t, uint64_t given, std::string* note) {
+  const v8::Heap& heap = *v.heap;
+  const std::string where = Hex(given);
+  uint64_t start = given & ~uint64_t{7};
+  bool aligned_tag = (given & 7) == 0 || (given & 7) == 1 || (given & 7) == 3;
+  if (!t.memory().FindRegion(start)) {
+    return MakeError(ErrorCode::kBadAddress, where + " is not a heap object (unmapped)",
+                     "take addresses from `corescope objects`/`instances` or another inspect");
+  }
+  if (!t.memory().ReadU64(start)) {
+    return MakeError(ErrorCode::kBadAddress, where + " is not a heap object (its page is not in the core)",
+                     "the core may be truncated; re-collect it with ulimit -c unlimited");
+  }
+  if (!v.pages->Find(start)) {
+    return MakeError(ErrorCode::kBadAddress, where + " is not in the V8 heap (it is mapped, but in no V8 page)",
+                     "take addresses from `corescope objects`/`instances` or another inspect");
+  }
+  if (v.index) {
+    if (aligned_tag && v.index->OrdinalOf(start)) return v8::Tag(start);
+    if (auto container = v.index->ObjectContaining(given)) {
+      uint64_t offset = given - *container;
+      if (aligned_tag && offset == 0) return v8::Tag(start);
+      return MakeError(ErrorCode::kBadAddress,
+                       where + " is not the start of an object; it points " + std::to_string(offset) + " bytes into " +
+                           ObjectLabel(heap, v8::Tag(*container)) + " at " + Hex(v8::Tag(*container)),
+                       "inspect " + Hex(v8::Tag(*container)) + " instead");
+    }
+  }
+  // Not in the index (free space, or a stretch the heap walk could not
+  // parse): accept a valid map word, and say the start is unconfirmed.
+  if (aligned_tag && heap.MapOf(v8::Tag(start))) {
+    *note = v.index ? "the heap walk did not find an object at " + Hex(start) +
+                          " (free space or an unparsed stretch); its first word is a valid map, so it is shown anyway"
+                    : "object starts cannot be confirmed (" + v.index_problem + "); its first word is a valid map";
+    return v8::Tag(start);
+  }
+  return MakeError(ErrorCode::kBadAddress,
+                   where + " is not the start of an object (its first word is not a map" +
+                       (v.index ? std::string(", and no walked object contains it)") : std::string(")")),
+                   "take addresses from `corescope objects`/`instances` or another inspect");
+}
+
+Result<std::string> Inspect(Session& s, const Args& args, Progress& progress) {
+  auto addr = args.GetAddress("address");
+  if (!addr) {
+    return MakeError(ErrorCode::kUsage, "inspect: address " +
+                                            (args.Has("address") ? "\"" + args.GetString("address") + "\" is malformed"
+                                                                 : std::string("is missing")),
+                     "give a heap address as hex, e.g. 0x3a1f0c2d8e41");
+  }
+  auto views = GetViews(s, progress);
+  if (!views) return views.error();
+  std::string note;
+  auto obj = Locate(*views.value(), s.target(), *addr, &note);
+  if (!obj) return obj.error();
+
+  v8::DescribeOptions opts;
+  auto bounded = [&](const char* key, int64_t def, int64_t max) {
+    int64_t v = args.GetInt(key, def);
+    return static_cast<size_t>(v < 0 ? def : v > max ? max : v);
+  };
+  opts.depth = static_cast<int>(bounded("depth", 0, kMaxDepth));
+  opts.max_string = bounded("maxString", 1000, kMaxStringBytes);
+  opts.max_properties = bounded("maxProperties", 200, kMaxListItems);
+  opts.max_elements = bounded("maxElements", 100, kMaxListItems);
+  opts.max_entries = bounded("maxEntries", 100, kMaxListItems);
+  if (!note.empty()) opts.extra_warnings.push_back(note);
+  return v8::DescribeToJson(*views.value()->heap, *obj, opts);
+}
+
+}  // namespace
+
+void RegisterInspectMethods(Registry& r) { r.Add("inspect", Inspect); }
+
 }  // namespace corescope::api

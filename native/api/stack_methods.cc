@@ -39,7 +39,7 @@ HeapViews* GetHeapViews(Session& s, Progress& progress) {
     for (const heap::Page& p : pages->pages()) {
       if (!p.from_page) areas.push_back({p.area_start, p.area_end});
     }
-    auto heap = v8::Heap::Create(t.memory(), t.metadata(), std::move(areas));
+    auto heap = v8::Heap::Create(t.memory(), t.metadata(), &t.exe(), &t.symbols().all(), std::move(areas));
     if (!heap) {
       views->problem = heap.error().message;
       return views;

@@ -102,7 +102,13 @@ Result<std::shared_ptr<CoreFile>> CoreFileParser::Parse(const std::string& path)
   auto file = MappedFile::Open(path);
   if (!file) return file.error();
   auto elf = ElfFile::Parse(file.value());
-  if (!elf) return elf.error();
+  if (!elf) {
+    Error e = elf.error();
+    if (e.code == ErrorCode::kCoreCorrupt && e.hint.empty()) {
+      e.hint = "the core is damaged or cut short; re-collect it with ulimit -c unlimited and enough disk space";
+    }
+    return e;
+  }
   if (elf->type() != kEtCore) {
     static const char* kNames[] = {"ET_NONE", "ET_REL", "ET_EXEC", "ET_DYN"};
     std::string t = elf->type() < 4 ? kNames[elf->type()] : std::to_string(elf->type());

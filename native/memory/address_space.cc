@@ -32,6 +32,45 @@ struct Interval {
   uint64_t start, end;
 };
 
+// SortedLoads returns the core's PT_LOADs ordered by vaddr, so the one
+// holding an address is found by binary search: a core may list a million
+// segments and as many NT_FILE entries, and a linear scan per entry is
+// quadratic (minutes for a crafted core).
+std::vector<const elf::LoadSegment*> SortedLoads(const elf::CoreFile& core) {
+  std::vector<const elf::LoadSegment*> out;
+  out.reserve(core.loads().size());
+  for (const elf::LoadSegment& l : core.loads()) out.push_back(&l);
+  std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->vaddr < b->vaddr; });
+  return out;
+}
+
+// LoadAt returns the load with the highest vaddr <= addr if it holds addr
+// within `size_of(load)` bytes (real cores never overlap segments; for a
+// corrupt one that overlaps, the nearest start wins).
+template <typename SizeOf>
+const elf::LoadSegment* LoadAt(const std::vector<const elf::LoadSegment*>& sorted, uint64_t addr,
+                               SizeOf size_of) {
+  auto it = std::upper_bound(sorted.begin(), sorted.end(), addr,
+                             [](uint64_t a, const elf::LoadSegment* l) { return a < l->vaddr; });
+  if (it == sorted.begin()) return nullptr;
+  const elf::LoadSegment* l = *(it - 1);
+  return addr - l->vaddr < size_of(*l) ? l : nullptr;
+}
+
+// BuildIdIn reads the build-id of the ELF image mapped at m.start from the
+// core's dump of load l.
+std::optional<std::string> BuildIdIn(const elf::CoreFile& core, const elf::LoadSegment& l,
+                                     const elf::FileMapping& m) {
+  Bytes all = core.elf().file().bytes();
+  uint64_t avail = std::min<uint64_t>(l.vaddr + l.filesz - m.start, m.end - m.start);
+  Bytes image = all.Sub(l.offset + (m.start - l.vaddr), std::min<uint64_t>(avail, 64 * 1024));
+  if (!image.data) return std::nullopt;
+  return elf::BuildIdFromImage(image);
+}
+
+const auto kDumpedSize = [](const elf::LoadSegment& l) { return l.filesz; };
+const auto kMemSize = [](const elf::LoadSegment& l) { return l.memsz; };
+
 }  // namespace
 
 std::unique_ptr<AddressSpace> AddressSpace::Build(std::shared_ptr<elf::CoreFile> core) {
@@ -41,10 +80,12 @@ std::unique_ptr<AddressSpace> AddressSpace::Build(std::shared_ptr<elf::CoreFile>
   // file that differs from the one the process mapped would give wrong bytes.
   std::vector<std::string> mismatched;
   std::map<std::string, bool> seen;
+  const auto sorted = SortedLoads(*as->core_);
   for (const elf::FileMapping& m : as->core_->files()) {
     if (m.file_offset != 0 || seen[m.path]) continue;
     seen[m.path] = true;
-    auto want = as->CoreBuildId(m.path);
+    const elf::LoadSegment* l = LoadAt(sorted, m.start, kDumpedSize);
+    auto want = l ? BuildIdIn(*as->core_, *l, m) : std::nullopt;
     if (!want || !IsRegularFile(m.path)) continue;
     auto file = elf::MappedFile::Open(m.path);
     if (!file) continue;
@@ -75,16 +116,12 @@ void AddressSpace::AddBackingFile(const std::string& core_path, std::shared_ptr<
 }
 
 std::optional<std::string> AddressSpace::CoreBuildId(const std::string& path) const {
+  const auto sorted = SortedLoads(*core_);
   for (const elf::FileMapping& m : core_->files()) {
     if (m.path != path || m.file_offset != 0) continue;
-    for (const elf::LoadSegment& l : core_->loads()) {
-      if (m.start < l.vaddr || m.start >= l.vaddr + l.filesz) continue;
-      Bytes all = core_->elf().file().bytes();
-      uint64_t avail = std::min<uint64_t>(l.vaddr + l.filesz - m.start, m.end - m.start);
-      Bytes image = all.Sub(l.offset + (m.start - l.vaddr), std::min<uint64_t>(avail, 64 * 1024));
-      if (!image.data) continue;
-      if (auto id = elf::BuildIdFromImage(image)) return id;
-    }
+    const elf::LoadSegment* l = LoadAt(sorted, m.start, kDumpedSize);
+    if (!l) continue;
+    if (auto id = BuildIdIn(*core_, *l, m)) return id;
   }
   return std::nullopt;
 }
@@ -115,18 +152,27 @@ void AddressSpace::Rebuild() {
             [](const Interval& a, const Interval& b) { return a.start < b.start; });
 
   // 2. File-backed ranges the core did not dump: served from the backing file.
+  const auto sorted = SortedLoads(*core_);
   auto load_flags = [&](uint64_t addr) -> uint32_t {
-    for (const elf::LoadSegment& l : core_->loads()) {
-      if (addr >= l.vaddr && addr < l.vaddr + l.memsz) return l.flags;
-    }
-    return 4;  // PF_R
+    const elf::LoadSegment* l = LoadAt(sorted, addr, kMemSize);
+    return l ? l->flags : 4;  // PF_R
   };
+  // Backed mappings in address order, each clipped to start after the
+  // previous one: the kernel never writes overlapping NT_FILE entries, and
+  // overlapping ones would make the walk below quadratic.
+  std::vector<const elf::FileMapping*> backed;
   for (const elf::FileMapping& m : core_->files()) {
-    auto it = backing_.find(m.path);
-    if (it == backing_.end()) continue;
-    const elf::MappedFile& f = *it->second;
+    if (backing_.count(m.path)) backed.push_back(&m);
+  }
+  std::stable_sort(backed.begin(), backed.end(), [](auto* a, auto* b) { return a->start < b->start; });
+  uint64_t covered = 0;
+  for (const elf::FileMapping* mp : backed) {
+    const elf::FileMapping& m = *mp;
+    const elf::MappedFile& f = *backing_.find(m.path)->second;
+    if (m.end <= covered) continue;
     // Walk [m.start, m.end) and emit the pieces not covered by `declared`.
-    uint64_t pos = m.start;
+    uint64_t pos = std::max(m.start, covered);
+    covered = m.end;
     auto d = std::upper_bound(declared.begin(), declared.end(), pos,
                               [](uint64_t a, const Interval& i) { return a < i.start; });
     if (d != declared.begin()) --d;

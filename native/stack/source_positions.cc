@@ -33,19 +33,45 @@ bool ReadVlq(Bytes b, uint64_t* off, T* out) {
 
 }  // namespace
 
-std::vector<PositionEntry> DecodePositionTable(Bytes table) {
+// ReadUvlq decodes one unsigned VLQ integer.
+bool ReadUvlq(Bytes b, uint64_t* off, uint64_t* out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    auto byte = b.Read<uint8_t>(*off);
+    if (!byte) return false;
+    ++*off;
+    v |= static_cast<uint64_t>(*byte & 0x7f) << shift;
+    if (!(*byte & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<PositionEntry> DecodePositionTable(Bytes table, PositionTableEncoding encoding) {
   std::vector<PositionEntry> out;
   // V8's iterator starts from {code_offset = kFunctionEntryBytecodeOffset, position 0}.
   int64_t code = kFunctionEntryBytecodeOffset;
   int64_t pos = 0;
   uint64_t off = 0;
   while (off < table.size) {
-    int32_t c;
-    int64_t p;
-    if (!ReadVlq(table, &off, &c) || !ReadVlq(table, &off, &p)) break;
     PositionEntry e;
-    e.is_statement = c >= 0;
-    code += c >= 0 ? c : -(static_cast<int64_t>(c) + 1);
+    int64_t delta = 0;
+    if (encoding == PositionTableEncoding::kSignedStatement) {
+      int32_t c;
+      if (!ReadVlq(table, &off, &c)) break;
+      e.is_statement = c >= 0;
+      delta = c >= 0 ? c : -(static_cast<int64_t>(c) + 1);
+    } else {
+      uint64_t u;
+      if (!ReadUvlq(table, &off, &u) || u > (uint64_t{1} << 34)) break;
+      e.is_statement = u & 1;
+      delta = static_cast<int64_t>(u >> 2);  // bit 1 is is_breakable
+    }
+    int64_t p;
+    if (!ReadVlq(table, &off, &p)) break;
+    code += delta;
     pos += p;
     if (code < kFunctionEntryBytecodeOffset || code > INT32_MAX || pos < 0) break;
     e.code_offset = static_cast<int32_t>(code);
@@ -116,6 +142,12 @@ SourceMapper::SourceMapper(const v8::Heap& heap) : heap_(heap) {
   if (md.v8_version().major >= 12) table_slots_ = {24, 32};
   else table_slots_ = {32, 24};
   line_ends_offset_ = md.Field("Script", "line_ends").value_or(56);
+  // V8 14 (Node 26) encodes the code offset unsigned as offset << 2 |
+  // is_breakable << 1 | is_statement; V8 10-13 (Node 18-24) zig-zag encode
+  // the offset with the statement flag in its sign
+  // (src/codegen/source-position-table.cc, EncodeEntry).
+  encoding_ = md.v8_version().major >= 14 ? PositionTableEncoding::kUnsignedFlags
+                                          : PositionTableEncoding::kSignedStatement;
   bytecode_array_type_ = md.Type("BYTECODE_ARRAY_TYPE");
   byte_array_type_ = md.Type("BYTE_ARRAY_TYPE");
   trusted_byte_array_type_ = md.Type("TRUSTED_BYTE_ARRAY_TYPE");
@@ -165,7 +197,7 @@ std::optional<int32_t> SourceMapper::ScriptOffsetForBytecode(uint64_t bytecode_a
   if (len <= 0 || static_cast<uint64_t>(len) > kMaxPositionTableBytes) return std::nullopt;
   std::vector<uint8_t> bytes(static_cast<size_t>(len));
   if (!heap_.memory().Read(v8::Untag(*table) + 16, bytes.data(), bytes.size())) return std::nullopt;
-  auto entries = DecodePositionTable(Bytes{bytes.data(), bytes.size()});
+  auto entries = DecodePositionTable(Bytes{bytes.data(), bytes.size()}, encoding_);
   return ScriptOffsetAt(entries, offset);
 }
 

@@ -24,9 +24,15 @@ struct PositionEntry {
   bool is_statement = false;
 };
 
+// PositionTableEncoding: how an entry's code offset and flags are packed.
+enum class PositionTableEncoding {
+  kSignedStatement,  // V8 10-13: zig-zag VLQ of offset (statement) or -offset-1
+  kUnsignedFlags,    // V8 14: unsigned VLQ of offset << 2 | is_breakable << 1 | is_statement
+};
+
 // DecodePositionTable decodes a whole table (bounded by its length). Stops
 // at the first malformed entry and returns what was decoded before it.
-std::vector<PositionEntry> DecodePositionTable(Bytes table);
+std::vector<PositionEntry> DecodePositionTable(Bytes table, PositionTableEncoding encoding);
 
 // ScriptOffsetAt returns the script offset of the last entry whose code
 // offset is <= code_offset (V8's AbstractCode::SourcePosition), skipping the
@@ -71,7 +77,8 @@ class SourceMapper {
 
   const v8::Heap& heap_;
   int64_t bytecode_header_ = 0;       // BytecodeArray data offset (v8dbg class_BytecodeArray__data)
-  std::vector<int64_t> table_slots_;  // candidate offsets of source_position_table, preferred first
+  std::vector<int64_t> table_slots_;
+  PositionTableEncoding encoding_ = PositionTableEncoding::kSignedStatement;  // candidate offsets of source_position_table, preferred first
   int64_t line_ends_offset_ = 56;
   std::optional<int64_t> bytecode_array_type_, byte_array_type_, trusted_byte_array_type_;
   mutable std::map<uint64_t, std::vector<int32_t>> line_ends_;  // by script

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "v8/properties.h"
@@ -69,6 +70,58 @@ std::optional<std::string> OwnString(const v8::Heap& heap, uint64_t obj, std::st
   return StringOf(heap, p->value, max_bytes);
 }
 
+// ThrowFrameCandidate finds the value the native frames of Isolate::Throw
+// and Isolate::CreateMessageOrAbort hold most often (through handles count
+// double), preferring JS objects over other JS values.
+std::optional<uint64_t> ThrowFrameCandidate(const v8::Heap& heap, const memory::AddressSpace& mem,
+                                            const ThreadStack& crashed) {
+  uint64_t lo = 0, hi = 0;
+  for (const Frame& f : crashed.frames) {
+    const std::string& s = f.location.symbol;
+    bool throw_frame = s.find("Isolate::CreateMessageOrAbort") != std::string::npos ||
+                       s.find("Isolate::Throw") != std::string::npos;
+    if (!throw_frame) {
+      if (lo) break;
+      continue;
+    }
+    if (!lo) lo = f.sp;
+    hi = f.fp ? f.fp + 16 : f.sp + 512;
+  }
+  if (!lo || hi <= lo || hi - lo > kMessageScanBytes) return std::nullopt;
+  const v8::InstanceTypes& types = heap.types();
+  std::map<uint64_t, int> score;
+  auto consider = [&](uint64_t v, int weight) {
+    if (!v8::IsStrong(v)) return;
+    const v8::MapInfo* m = heap.MapOf(v);
+    if (!m) return;
+    uint16_t t = m->instance_type;
+    bool js_value = types.IsJSReceiver(t) || heap.IsString(*m) || t == types.heap_number || t == types.symbol ||
+                    t == types.bigint;
+    if (!js_value) return;
+    // JS objects first: they are what C++ code throws.
+    score[v] += weight + (types.IsJSReceiver(t) ? 1000 : 0);
+  };
+  for (uint64_t a = lo; a + 8 <= hi; a += 8) {
+    auto w = mem.ReadU64(a);
+    if (!w || *w < 4096) continue;
+    consider(*w, 1);
+    if ((*w & 7) == 0) {
+      if (auto slot = mem.ReadU64(*w)) consider(*slot, 2);
+    }
+  }
+  std::optional<uint64_t> best;
+  int best_score = 0;
+  for (const auto& [v, sc] : score) {
+    if (sc > best_score) {
+      best = v;
+      best_score = sc;
+    }
+  }
+  // A lone direct word is too weak a hint.
+  if (best_score < 2 || (best_score >= 1000 && best_score < 1002)) return std::nullopt;
+  return best;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -109,59 +162,30 @@ ThrownValue FindThrownValue(const target::Target& t, const v8::Heap* heap, const
       }
       break;  // only the innermost exit frame is the throw
     }
-    // (2) The JSMessageObject of the uncaught exception, held by the native
-    // frames between the crash and the first V8 frame (a tagged pointer or a
-    // handle, i.e. a pointer to a slot holding one).
-    uint16_t msg_type = static_cast<uint16_t>(t.metadata().Type("JS_MESSAGE_OBJECT_TYPE").value_or(0xffff));
-    int64_t raw_type_off = t.metadata().Field("JSMessageObject", "raw_type").value_or(24);
-    std::optional<uint64_t> from_message;
-    if (!crashed.frames.empty() && msg_type != 0xffff) {
-      uint64_t lo = crashed.frames.front().sp, hi = lo + kMessageScanBytes;
-      for (const Frame& f : crashed.frames) {
-        if (f.kind != FrameKind::kNative && f.fp) {
-          hi = std::min(hi, f.fp);
-          break;
-        }
-      }
-      for (uint64_t a = lo; a + 8 <= hi && !tv.message_object; a += 8) {
-        auto w = mem.ReadU64(a);
-        if (!w || *w < 4096) continue;
-        uint64_t cand = 0;
-        if (MapIfType(*heap, *w, msg_type)) {
-          cand = *w;
-        } else if ((*w & 7) == 0) {
-          if (auto slot = mem.ReadU64(*w); slot && MapIfType(*heap, *slot, msg_type)) cand = *slot;
-        }
-        if (!cand) continue;
-        auto type_word = heap->ReadField(cand, raw_type_off);
-        auto arg = heap->ReadField(cand, raw_type_off + 8);
-        if (!type_word || !v8::IsSmi(*type_word) || !arg) continue;
-        tv.message_object = cand;
-        from_message = *arg;
-      }
-    }
+    // (2) The `exception` handle of Isolate::Throw / CreateMessageOrAbort:
+    // their frames hold it directly or as a Handle (a pointer to a slot in
+    // a handle block). Every thrown value passes through here, including
+    // errors V8 or node create in C++ (TypeError from a property load...).
+    std::optional<uint64_t> from_handles = ThrowFrameCandidate(*heap, mem, crashed);
     if (from_runtime) {
       tv.found = true;
       tv.value = *from_runtime;
       tv.found_by = "the argument of " + runtime_name + " (above the CEntry exit frame)";
-      tv.confirmed = from_message && *from_message == *from_runtime;
-    } else if (from_message) {
+      tv.confirmed = from_handles && *from_handles == *from_runtime;
+    } else if (from_handles) {
       tv.found = true;
-      tv.value = *from_message;
-      tv.found_by = "the JSMessageObject V8 created for the uncaught exception";
+      tv.value = *from_handles;
+      tv.found_by = "the exception handle in the Isolate::Throw frames";
     }
-    // Where V8 says it was thrown: the message's script and start position.
-    if (tv.message_object && mapper) {
-      auto script = heap->ReadField(tv.message_object, raw_type_off + 16);
-      auto start = heap->ReadField(tv.message_object,
-                                   t.metadata().Field("JSMessageObject", "start_position").value_or(raw_type_off + 48));
-      if (script && v8::IsStrong(*script) && start && v8::IsSmi(*start) && v8::SmiValue(*start) >= 0) {
-        if (auto name = heap->ScriptName(*script)) tv.script_name = *name;
-        if (auto lc = mapper->LineColumnFor(*script, static_cast<int32_t>(v8::SmiValue(*start)))) {
-          tv.line = lc->line;
-          tv.column = lc->column;
-        }
+    // Where it was thrown: the innermost JS frame's position.
+    for (const Frame& f : crashed.frames) {
+      if (!IsJsKind(f.kind)) continue;
+      if (f.line && f.position_kind == "exact") {
+        tv.script_name = f.script_name;
+        tv.line = f.line;
+        tv.column = f.column;
       }
+      break;
     }
   }
 

@@ -47,7 +47,9 @@ Buffer MakeCore(const SyntheticExe& exe, const CoreSpec& spec) {
   SyntheticCore c;
   c.AddThread(4242, 5, exe.base + 0x1100, kStack + 0x100, kStack + 0x140);
   c.AddThread(4243, 0, exe.base + 0x1200, kStack - 0x10000, 0);
-  c.SetProcess(4242, 1, spec.fname, "/usr/bin/node --abort-on-uncaught-exception app.js");
+  std::string psargs;
+  for (const auto& a : spec.argv) psargs += (psargs.empty() ? "" : " ") + a;
+  c.SetProcess(4242, 1, spec.fname, psargs);
   c.SetSignal(5, 128, 0);
   Buffer image = exe.Build();
   c.AddLoad(exe.base, exe.FirstPage(), 0x3000, 5);  // only the first page dumped
@@ -62,7 +64,8 @@ Buffer MakeCore(const SyntheticExe& exe, const CoreSpec& spec) {
     TempFile tmp(image, "exe-scan");
     auto f = elf::MappedFile::Open(tmp.path());
     auto e = elf::ElfFile::Parse(f.value());
-    for (const auto& s : e->Symbols().value()) {
+    auto symbols = e->Symbols();
+    for (const auto& s : symbols.value()) {
       if (s.name == kMetadataSymbol) md_off = s.value - exe.data_vaddr;
     }
   }

@@ -69,6 +69,28 @@ void ReadHashTableNames(const Heap& heap, uint64_t table, uint64_t n, size_t max
   }
 }
 
+// UnwrapContextCell: V8 14 (Node 26) may keep a `let` slot's value in a
+// ContextCell (measured layout: tagged_value @+8, dependent_code @+16, state
+// u32 @+24, double_value @+32). The tagged value is used when it is a Smi or
+// a heap object; otherwise the raw double.
+void UnwrapContextCell(const Heap& heap, ContextVariable* var) {
+  if (!IsStrong(var->value)) return;
+  const MapInfo* m = heap.MapOf(var->value);
+  if (!m || heap.types().DisplayName(m->instance_type) != "CONTEXT_CELL_TYPE") return;
+  uint64_t cell = var->value;
+  auto tagged = heap.ReadField(cell, 8);
+  if (tagged && (IsSmi(*tagged) || (IsStrong(*tagged) && heap.MapOf(*tagged)))) {
+    var->value = *tagged;
+    var->in_cell = true;
+    return;
+  }
+  if (auto d = heap.memory().ReadValue<double>(Untag(cell) + 32)) {
+    var->is_double = true;
+    var->number = *d;
+    var->in_cell = true;
+  }
+}
+
 }  // namespace
 
 std::optional<ScopeInfoView> DecodeScopeInfo(const Heap& heap, uint64_t scope_info, size_t max_names) {
@@ -96,7 +118,9 @@ std::optional<ScopeInfoView> DecodeScopeInfo(const Heap& heap, uint64_t scope_in
   bool inlined = n < threshold;
 
   int64_t names_slot = i_first;
-  if (new_layout && v.scope_type == std::string("module")) names_slot += 1;  // module_variable_count
+  // Module scopes keep module_variable_count before the names from V8 12
+  // (measured: on 12.4 the names sit one slot later than on 10.2/11.3).
+  if (v.scope_type == std::string("module") && heap.metadata().v8_version().major >= 12) names_slot += 1;
   if (inlined) {
     uint64_t take = std::min<uint64_t>(n, max_names);
     v.context_local_names.reserve(take);
@@ -284,6 +308,7 @@ ClosureContext ReadContextChain(const Heap& heap, uint64_t context, size_t max_d
           auto v = heap.ReadField(ctx, kFixedArrayHeaderSize + static_cast<int64_t>(8 * (header + i)));
           var.readable = v.has_value();
           var.value = v.value_or(0);
+          if (v) UnwrapContextCell(heap, &var);
           scope.variables.push_back(std::move(var));
         }
       }

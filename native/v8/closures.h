@@ -93,6 +93,9 @@ struct ContextVariable {
   std::string name;
   uint64_t value = 0;          // tagged word (the hole = not yet initialised `let`)
   bool readable = true;
+  bool is_double = false;      // the value is `number`, a raw float64 (a Node 26 ContextCell)
+  double number = 0;
+  bool in_cell = false;        // read through a ContextCell (Node 26)
 };
 
 // ContextScope: one Context of a function's chain, innermost first.

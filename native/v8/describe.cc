@@ -201,6 +201,7 @@ class Describer {
   const DescribeOptions& opts_;
   std::set<uint64_t> shown_;     // objects described in this call (cycle detection)
   size_t expansions_ = 0;
+  bool extra_added_ = false;     // opts_.extra_warnings went to the top object
 };
 
 Kind Describer::KindOf(uint64_t obj, const MapInfo& m) const {
@@ -257,7 +258,7 @@ std::string Describer::NameOf(uint64_t obj, const MapInfo& m, Kind k) const {
     default: break;
   }
   if (types_.IsJSReceiver(m.instance_type)) {
-    std::string n = heap_.ConstructorName(m, m.is_prototype_map);
+    std::string n = heap_.ConstructorNameOf(m, obj);
     if (!n.empty()) return n;
   }
   return types_.DisplayName(m.instance_type);
@@ -480,7 +481,7 @@ void Describer::Properties(uint64_t obj, int depth, JsonWriter& w, Warnings& war
   for (const NamedProperty& p : props->items) {
     // V8's own private symbols (error_stack_symbol...) have no description;
     // they are implementation details, shown through error/function parts.
-    if (p.is_private_symbol && p.name.rfind('#', 0) != 0 && p.name.rfind("<private ", 0) != 0) {
+    if (p.is_private_symbol && p.name == "<private symbol>") {
       hidden++;
       continue;
     }
@@ -573,7 +574,16 @@ void Describer::StringBody(uint64_t obj, const MapInfo& m, JsonWriter& w, Warnin
   } else {
     warn.Add("the string's characters are unreadable");
   }
-  w.Field("representation", StringRepName(ti.string_rep)).Field("encoding", ti.two_byte ? "two-byte" : "one-byte");
+  // A ThinString's own type says nothing of the encoding: report the actual string's.
+  bool two_byte = ti.two_byte;
+  if (ti.string_rep == StringRep::kThin) {
+    if (auto off = heap_.metadata().Field("ThinString", "actual")) {
+      auto actual = heap_.ReadField(obj, *off);
+      const MapInfo* am = actual && IsStrong(*actual) ? heap_.MapOf(*actual) : nullptr;
+      if (am) two_byte = types_.Info(am->instance_type).two_byte;
+    }
+  }
+  w.Field("representation", StringRepName(ti.string_rep)).Field("encoding", two_byte ? "two-byte" : "one-byte");
   w.FieldBool("internalized", (ti.flags & kTypeInternalizedString) != 0);
   // The parts a non-flat representation points to (v8dbg ConsString/SlicedString/ThinString offsets).
   const Metadata& md = heap_.metadata();
@@ -604,7 +614,15 @@ void Describer::ContextVariables(const ClosureContext& cc, int depth, JsonWriter
     const ContextScope& s = cc.scopes[level];
     for (const ContextVariable& v : s.variables) {
       w.BeginObject().Field("name", v.name).Key("value");
-      if (v.readable) Value(v.value, depth, w); else w.BeginObject().Field("type", "unreadable").EndObject();
+      if (!v.readable) {
+        w.BeginObject().Field("type", "unreadable").EndObject();
+      } else if (v.is_double) {
+        w.BeginObject().Field("type", "number").Key("value").Double(v.number);
+        if (!std::isfinite(v.number)) w.Field("text", NumberText(v.number));
+        w.EndObject();
+      } else {
+        Value(v.value, depth, w);
+      }
       w.Field("scope", s.scope_type.empty() ? s.type : s.scope_type).FieldUint("depth", level);
       w.EndObject();
     }
@@ -776,6 +794,10 @@ void Describer::Object(uint64_t obj, int depth, JsonWriter& w) {
     w.BeginObject().Field("code", "UNREADABLE").Field("message", Hex(obj) + " has no readable map").EndObject();
     w.EndArray().EndObject();
     return;
+  }
+  if (!extra_added_) {
+    extra_added_ = true;
+    for (const std::string& s : opts_.extra_warnings) warn.Add(s);
   }
   Kind k = KindOf(obj, *m);
   w.Field("name", NameOf(obj, *m, k)).Field("type", types_.DisplayName(m->instance_type));

@@ -46,6 +46,7 @@ struct DescribeOptions {
   size_t max_context_depth = 8;    // contexts followed up the chain
   size_t max_bytes = 64;           // ArrayBuffer/TypedArray bytes shown as hex
   size_t max_nested_objects = 2000;  // total expansions in one call (depth can explode)
+  std::vector<std::string> extra_warnings;  // added to the top object's warnings (caller's notes)
 };
 
 // Describe writes the description of the heap object `obj` (tagged) as one

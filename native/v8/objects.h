@@ -119,6 +119,15 @@ class Heap {
   static Result<std::unique_ptr<Heap>> Create(const memory::AddressSpace& mem, const Metadata& md,
                                               const elf::ElfFile* exe, const std::vector<elf::Symbol>* symbols,
                                               std::vector<Area> areas);
+  // Create without the executable: type names from v8dbg and the layout table only.
+  static Result<std::unique_ptr<Heap>> Create(const memory::AddressSpace& mem, const Metadata& md,
+                                              std::vector<Area> areas) {
+    return Create(mem, md, nullptr, nullptr, std::move(areas));
+  }
+
+  ~Heap();
+  Heap(const Heap&) = delete;
+  Heap& operator=(const Heap&) = delete;
 
   const memory::AddressSpace& memory() const { return mem_; }
   const Metadata& metadata() const { return md_; }
@@ -187,6 +196,9 @@ class Heap {
   // IsJSFunction: any JSFunction subtype (incl. class constructors, which on
   // Node 18/20 have their own types without First/LastJSFunctionType).
   bool IsJSFunction(const MapInfo& m) const { return types_->IsJSFunction(m.instance_type); }
+  // function_shared_offset: JSFunction.shared's offset, for hot loops that
+  // already know the object is a JSFunction.
+  int64_t function_shared_offset() const;
   // FunctionShared / FunctionContext: JSFunction.shared / .context (tagged), nullopt if not a JSFunction.
   std::optional<uint64_t> FunctionShared(uint64_t fn) const;
   std::optional<uint64_t> FunctionContext(uint64_t fn) const;
@@ -205,11 +217,34 @@ class Heap {
 
   // --- names ---------------------------------------------------------------
   // ConstructorName: the name V8's heap snapshot gives a JS object of this
-  // map (V8HeapExplorer::GetConstructorName): the constructor function's
-  // name, "Object" for literals, "" when it has none (then callers use the
-  // type). Prototype maps return "" unless allow_prototype is set (a
-  // prototype object is not an instance of its class). Cached per map.
+  // map (V8HeapExplorer::GetConstructorName -> JSReceiver::GetConstructorName):
+  // the map's constructor's name when the object was made with
+  // new.target == constructor; else the first own @@toStringTag string or
+  // (from the prototype on) `constructor` function name up the prototype
+  // chain; else the class name of the instance type ("Object", "Array",
+  // "Map"...). Names "" and "Object" from a constructor are skipped, as V8
+  // does. Prototype maps return "" unless allow_prototype is set (a
+  // prototype object is not an instance of its class; the snapshot still
+  // names it by the chain, e.g. a subclass prototype by its superclass).
+  // Computed from the map alone (own properties kept in a dictionary or in
+  // fields of the object are not seen); cached per map.
   std::string ConstructorName(const MapInfo& m, bool allow_prototype = false) const;
+  // ConstructorNameOf is ConstructorName for one object: `receiver` (an
+  // object with map m) supplies its own properties (dictionary mode, field
+  // values). Prototype maps are named as the snapshot names them.
+  std::string ConstructorNameOf(const MapInfo& m, uint64_t receiver) const;
+  // DebugName: SharedFunctionInfo::DebugName: the name, else the inferred
+  // name kept in the ScopeInfo ("" if neither).
+  std::string DebugName(uint64_t sfi) const;
+  // ClassName: JSReceiver::class_name() for an object of this map
+  // ("Function", "Array", "Map", "Date", "Error", "Object"...).
+  std::string ClassName(const MapInfo& m, uint64_t receiver = 0) const;
+  // OwnDataProperty: the value of an own data property whose key is the
+  // string `name` (or, with symbol_description, the symbol with that
+  // description) of obj, looked up in its descriptors or NameDictionary.
+  // nullopt when absent, an accessor, or unreadable.
+  std::optional<uint64_t> OwnDataProperty(uint64_t obj, const MapInfo& m, std::string_view name,
+                                          bool symbol_description = false) const;
   // JSDateValue: the time value of a JSDate (tagged number on Node 18-22,
   // raw float64 on 24+: layout_tables' js_date_value_raw).
   std::optional<double> JSDateValue(uint64_t obj) const;
@@ -217,7 +252,7 @@ class Heap {
   std::optional<double> JSArrayLength(uint64_t obj) const;
 
  private:
-  Heap(const memory::AddressSpace& mem, const Metadata& md) : mem_(mem), md_(md) {}
+  Heap(const memory::AddressSpace& mem, const Metadata& md);
   const MapInfo* DecodeMap(uint64_t map_word) const;  // caller holds maps_mu_
   std::optional<std::string> ScopeInfoFunctionName(uint64_t scope_info) const;
   bool ReadStringInto(uint64_t obj, uint64_t max_bytes, StringValue* out) const;
@@ -242,8 +277,12 @@ class Heap {
   mutable std::unordered_map<uint64_t, bool> not_maps_;        // negative cache (bounded)
   mutable std::atomic<uint32_t> map_count_{0};
   mutable std::vector<const MapInfo*> by_id_;                  // reserved; see MapById
+  std::string ComputeConstructorName(const MapInfo& m, uint64_t receiver) const;
+  bool KeyIs(uint64_t key, std::string_view name, bool symbol) const;
   mutable std::mutex names_mu_;
-  mutable std::unordered_map<uint32_t, std::string> ctor_names_;  // map id -> constructor name
+  mutable std::unordered_map<uint32_t, std::string> ctor_names_;  // map id -> ConstructorName(m, true)
+  mutable std::mutex keys_mu_;
+  mutable std::unordered_map<uint64_t, std::string> key_text_;    // key -> "s:text" / "y:description" / ""
 };
 
 // MapCache: a tiny per-thread, direct-mapped cache in front of Heap::GetMap

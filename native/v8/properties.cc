@@ -112,8 +112,12 @@ void NameKey(const Heap& heap, uint64_t key, NamedProperty* p) {
   if (m && m->instance_type == heap.types().symbol) {
     p->is_symbol = true;
     auto flags = heap.memory().ReadU32(Untag(key) + kSymbolFlagsOffset);
-    p->is_private_symbol = flags && (*flags & kSymbolIsPrivate);
     auto desc = heap.SymbolDescription(key);
+    // Private names (#field) carry 0x11 (is_private | is_private_name) up to
+    // V8 13 but 0x2 on V8 14 (measured), so a '#' description with either
+    // private-name bit counts too.
+    bool hash_name = desc && !desc->empty() && (*desc)[0] == '#';
+    p->is_private_symbol = flags && ((*flags & kSymbolIsPrivate) || (hash_name && (*flags & 0x12)));
     if (p->is_private_symbol && desc && !desc->empty() && (*desc)[0] == '#') {
       p->name = *desc;  // a private class member (#field)
     } else if (p->is_private_symbol) {

@@ -19,6 +19,8 @@ import {
   type CallOptions,
   type EnvironmentResult,
   type InfoResult,
+  type InspectOptions,
+  type InspectResult,
   type ProgressEvent,
   type Versioned,
   type StackOptions,
@@ -69,6 +71,22 @@ export class Core {
   /** environment returns the crashed process's environment as "KEY=value" strings (may hold secrets). */
   environment(options?: CallOptions): Promise<EnvironmentResult> {
     return this.call('environment', {}, options);
+  }
+
+  /**
+   * inspect describes the heap object at `address` ("0x…", tagged or not):
+   * name, type, size, properties, elements, string contents, Date, Map/Set
+   * entries, Error message/stack, Promise state, buffer bytes, and for
+   * functions the definition line:column and closed-over variables. Rejects
+   * with BAD_ADDRESS when the address is not the start of a heap object.
+   *
+   * @example
+   * const obj = await core.inspect('0x3a1f0c2d8e41', { depth: 1 });
+   * for (const p of obj.properties ?? []) console.log(p.name, p.value.preview ?? p.value.value);
+   */
+  inspect(address: string, opts: InspectOptions = {}): Promise<InspectResult> {
+    const { depth, maxString, maxProperties, maxElements, maxEntries } = opts;
+    return this.call('inspect', { address, depth, maxString, maxProperties, maxElements, maxEntries }, opts);
   }
 
   /** stack returns every thread's frames, the crashing thread first, with JS functions, scripts and lines. */

@@ -7,6 +7,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { withDecompressed } from '../input/compressed.js';
 import { loadNative, type NativeBinding } from '../native.js';
 import { Core, cancelled, progressForwarder } from './core.js';
 import { CorescopeError, callSite, fromNative } from './errors.js';
@@ -32,7 +33,7 @@ export async function openCore(path: string, options: OpenOptions = {}): Promise
   } catch (err) {
     throw fromNative(err, site);
   }
-  return openCoreWith(loadBinding(), path, options, site);
+  return withDecompressed(path, options, (at) => openCoreWith(loadBinding(), at, options, site)).catch((e) => Promise.reject(fromNative(e, site))); // .zst/.lz4/.xz cores
 }
 
 /** openCoreWith opens a core through a given binding (tests pass a fake one). @internal */

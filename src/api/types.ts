@@ -140,6 +140,8 @@ export type FrameKind =
   | 'js-interpreted'
   | 'js-baseline'
   | 'js-optimized'
+  /** js: a JS frame whose tier is unknown (the llnode backend cannot tell). */
+  | 'js'
   | 'builtin'
   | 'exit'
   | 'entry'
@@ -286,4 +288,253 @@ export interface CrashReport extends Versioned {
   thread: StackThread;
   libuv: LibuvInfo;
   warnings: Warning[];
+}
+
+// ---- inspect ---------------------------------------------------------------
+
+/**
+ * InspectValue is one value as `inspect` shows it: a primitive with its value,
+ * or a heap object by address with its name and a one-line preview. With
+ * `depth` > 0, nested objects carry their full description under `object`.
+ */
+export interface InspectValue {
+  type:
+    | 'smi'
+    | 'number'
+    | 'string'
+    | 'oddball'
+    | 'hole'
+    | 'symbol'
+    | 'bigint'
+    | 'object'
+    | 'array'
+    | 'function'
+    | 'accessor'
+    | 'internal'
+    | 'weak'
+    | 'raw'
+    | 'unreadable';
+  /** value of a primitive: the number, the string (maybe truncated), true/false, null (null also for NaN/±Infinity). */
+  value?: number | string | boolean | null;
+  /** text spells numbers JSON cannot hold: "NaN", "Infinity", "-0". */
+  text?: string;
+  /** address of a heap value (tagged, as V8 stores it). */
+  address?: Address;
+  /** name: the constructor name of an object, the function name, the oddball's name ("undefined"). */
+  name?: string;
+  /** typeName is the V8 instance type of internal objects (FIXED_ARRAY_TYPE, ...). */
+  typeName?: string;
+  /** preview is a one-line rendering: `Point {x: 1, y: 2}`, `Array(3) [1, 2, 3]`, `function inner`. */
+  preview?: string;
+  /** length of a string (UTF-16 units) or of an array. */
+  length?: number;
+  /** truncated: a string value was cut (at --max-string); `length` is the full length. */
+  truncated?: boolean;
+  /** complete is false when part of a string's characters are not in the core. */
+  complete?: boolean;
+  /** description of a symbol. */
+  description?: string;
+  /** unboxed: a double field stored as a raw float64 rather than a HeapNumber. */
+  unboxed?: boolean;
+  getter?: InspectValue;
+  setter?: InspectValue;
+  /** seen: the object was already described in this result (a cycle or a shared object). */
+  seen?: boolean;
+  /** expansionLimit: too many objects were expanded in this result; this one is not. */
+  expansionLimit?: boolean;
+  /** object is the nested description when depth allows. */
+  object?: InspectObject;
+}
+
+/** InspectProperty is one own named property. */
+export interface InspectProperty {
+  name: string;
+  value: InspectValue;
+  /** storage: inside the object, in its PropertyArray, in its NameDictionary, or kept in the map's descriptors (methods, accessors). */
+  storage: 'in-object' | 'out-of-object' | 'dictionary' | 'descriptor-constant';
+  accessor?: boolean;
+  symbol?: boolean;
+  /** private: a #private class member (or another private symbol with a description). */
+  private?: boolean;
+  /** attributes: READ_ONLY 1, DONT_ENUM 2, DONT_DELETE 4 (absent = 0). */
+  attributes?: number;
+}
+
+export interface InspectElements {
+  /** kind is V8's ElementsKind: PACKED_SMI_ELEMENTS, HOLEY_DOUBLE_ELEMENTS, DICTIONARY_ELEMENTS, UINT8_ELEMENTS... */
+  kind: string;
+  length: number;
+  capacity: number;
+  /** present counts the elements that are not holes. */
+  present: number;
+  holey: boolean;
+  backing?: Address;
+  truncated?: boolean;
+  items: Array<{ index: number; value: InspectValue }>;
+}
+
+export interface InspectContextVariable {
+  name: string;
+  value: InspectValue;
+  /** scope type of the context holding it: function, block, catch, script, module... */
+  scope: string;
+  /** depth: 0 for the function's own context, 1 for the one around it, ... */
+  depth: number;
+}
+
+export interface InspectFunction {
+  name: string;
+  kind?: 'function' | 'class';
+  shared: Address;
+  /** script is the file or module the function was defined in (null for builtins without a script). */
+  script: string | null;
+  scriptObject?: Address;
+  /** position is the source offset of the definition (the `function` token, else the parameters). */
+  position?: number;
+  start?: number;
+  end?: number;
+  /** line and column (1-based, like a stack trace) of `position`. */
+  line?: number;
+  column?: number;
+  context?: InspectContextVariable[];
+  scopes?: Array<{ context: Address; type: string; scope: string; variables: number; truncated?: boolean }>;
+}
+
+export interface InspectBytes {
+  readable: boolean;
+  hex?: string;
+  count?: number;
+  truncated?: boolean;
+}
+
+/** InspectObject is the full description of one heap object. */
+export interface InspectObject {
+  address: Address;
+  /** name: the constructor name as DevTools shows it (InspectTarget, Object, Array), the function name, or the instance type. */
+  name: string;
+  /** type is V8's instance type name (JS_OBJECT_TYPE, ...). */
+  type: string;
+  map: Address;
+  /** size in bytes, null when the type's size is unknown. */
+  size: number | null;
+  kind:
+    | 'string'
+    | 'number'
+    | 'oddball'
+    | 'hole'
+    | 'symbol'
+    | 'bigint'
+    | 'function'
+    | 'bound-function'
+    | 'array'
+    | 'date'
+    | 'error'
+    | 'promise'
+    | 'collection'
+    | 'arraybuffer'
+    | 'typedarray'
+    | 'dataview'
+    | 'regexp'
+    | 'boxed'
+    | 'proxy'
+    | 'arguments'
+    | 'object'
+    | 'context'
+    | 'shared-function-info'
+    | 'script'
+    | 'scope-info'
+    | 'internal'
+    | 'unreadable';
+  /** prototype: this object is a prototype (its map is a prototype map). */
+  prototype?: boolean;
+  dictionaryMode?: boolean;
+  properties?: InspectProperty[];
+  /** propertyCount counts all own properties (properties may stop at --max-properties). */
+  propertyCount?: number;
+  propertiesTruncated?: boolean;
+  propertiesBacking?: Address;
+  elements?: InspectElements;
+  string?: {
+    value?: string;
+    length?: number;
+    truncated?: boolean;
+    complete?: boolean;
+    representation: 'sequential' | 'cons' | 'sliced' | 'thin' | 'external' | 'unknown';
+    encoding: 'one-byte' | 'two-byte';
+    internalized: boolean;
+    first?: Address;
+    second?: Address;
+    parent?: Address;
+    offset?: number;
+    actual?: Address;
+    resource?: Address;
+    data?: Address;
+  };
+  number?: number | null;
+  text?: string;
+  oddball?: string;
+  symbol?: { description: string; private: boolean };
+  bigint?: string;
+  date?: { iso: string | null; value: number | null };
+  entries?: {
+    kind: 'Map' | 'Set' | 'WeakMap' | 'WeakSet';
+    size: number;
+    table: Address;
+    truncated: boolean;
+    items: Array<{ key: InspectValue; value?: InspectValue }>;
+  };
+  function?: InspectFunction;
+  error?: {
+    name: string;
+    message?: string;
+    /** stack: the formatted stack string, or (stackFormatted false) frames named from the captured functions. */
+    stack: string | null;
+    stackFormatted?: boolean;
+    cause?: InspectValue;
+  };
+  promise?: { state: 'pending' | 'fulfilled' | 'rejected' | 'unknown'; hasHandler: boolean; result?: InspectValue };
+  arrayBuffer?: {
+    byteLength: number;
+    maxByteLength: number;
+    backingStore: Address;
+    detached: boolean;
+    shared: boolean;
+    resizable: boolean;
+    bytes?: InspectBytes;
+  };
+  typedArray?: {
+    arrayType?: string;
+    elementsKind?: string;
+    length: number;
+    byteOffset: number;
+    byteLength: number;
+    buffer?: Address;
+    data: Address;
+    onHeap: boolean;
+    backingStore?: Address;
+    bytes?: InspectBytes;
+  };
+  primitive?: InspectValue;
+  boundFunction?: { target?: InspectValue; boundThis?: InspectValue; boundArguments?: InspectValue[] };
+  regexp?: { source?: string; flags?: string };
+  proxy?: { target?: InspectValue; handler?: InspectValue };
+  slots?: { length: number; truncated: boolean; items: InspectValue[] };
+  scopeInfo?: { scope: string; contextLocals: number; names: string[]; start?: number; end?: number };
+  script?: { name: string; sourceLength?: number; source?: Address };
+  warnings: Warning[];
+}
+
+/** InspectResult is what `core.inspect(address)` and `corescope inspect --json` return. */
+export interface InspectResult extends InspectObject, Versioned {}
+
+/** InspectOptions bound how much of an object `inspect` shows. */
+export interface InspectOptions extends CallOptions {
+  /** depth expands nested objects this many levels (default 0: nested objects by address, name and preview). */
+  depth?: number;
+  /** maxString cuts string values at this many UTF-8 bytes (default 1000); `length` stays the full length. */
+  maxString?: number;
+  /** maxProperties, maxElements, maxEntries bound each list (defaults 200, 100, 100). */
+  maxProperties?: number;
+  maxElements?: number;
+  maxEntries?: number;
 }

@@ -14,11 +14,12 @@ import { packageVersion } from './paths.js';
 import { renderTable } from './render/table.js';
 import * as demo from './commands/demo.js';
 import * as info from './commands/info.js';
+import * as inspect from './commands/inspect.js';
 import * as reportCommand from './commands/report.js';
 import * as stack from './commands/stack.js';
 
 /** COMMANDS lists every command module; adding a command is one import and one entry here. */
-const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, demo];
+const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, demo];
 
 /** createProgram builds the commander program for one run. */
 export function createProgram(ctx: CliContext): Command {

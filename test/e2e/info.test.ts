@@ -87,6 +87,22 @@ describe.skipIf(!hasAddon)(`info on a crash core ${hasAddon ? '' : NO_ADDON}`, (
       expect(heap.pages).toBe(heap.spaces.reduce((a, s) => a + s.pages, 0));
     });
 
+    it('sizes each heap space as v8.getHeapSpaceStatistics() did just before the crash', () => {
+      // space_size is the memory committed to a space: whole pages, which is
+      // what corescope counts. Between that record and the crash the throw
+      // itself may allocate (Node 26 took one more 256 KiB old-space page),
+      // so a space may have grown by a page or two, never shrunk.
+      // read_only_space reports 0 in the statistics (shared); it is left out.
+      const PAGE = 256 * 1024;
+      const found = new Map(info.heap!.spaces.map((s) => [s.name, s.bytes]));
+      for (const t of made.truth.heapSpaces) {
+        if (t.space_name === 'read_only_space' || t.space_size === 0) continue;
+        const bytes = found.get(t.space_name) ?? 0;
+        expect(bytes, t.space_name).toBeGreaterThanOrEqual(t.space_size);
+        expect(bytes, t.space_name).toBeLessThanOrEqual(t.space_size + 2 * PAGE);
+      }
+    });
+
     it('describes the core file: complete, with its segments', () => {
       expect(info.core.path).toBe(made.corePath);
       expect(info.core.truncated).toBe(false);

@@ -18,8 +18,10 @@ export interface CliRun {
   ms: number;
 }
 
-/** ADDON is the built addon; e2e suites skip (saying why) when it is missing. */
-export const ADDON = join(REPO, 'build', 'Release', 'corescope.node');
+/** ADDON is the addon src/native.ts will load (CORESCOPE_ADDON overrides); e2e suites skip, saying why, without it. */
+export const ADDON = [process.env.CORESCOPE_ADDON, join(REPO, 'build', 'Release', 'corescope.node')].find(
+  (p): p is string => !!p && existsSync(p),
+) ?? join(REPO, 'build', 'Release', 'corescope.node');
 export const hasAddon = existsSync(ADDON);
 export const NO_ADDON = 'SKIPPED: the native addon is not built (run `npm run build:native`)';
 

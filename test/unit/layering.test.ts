@@ -23,7 +23,8 @@ function files(dir: string, exts: string[]): string[] {
 /** TS_LAYERS: what each top-level src/ area may import (besides itself and node:/npm modules). */
 const TS_LAYERS: Record<string, string[]> = {
   'native.ts': [],
-  api: ['native.ts'],
+  api: ['native.ts', 'input'],
+  input: [],
   analyses: ['api'],
   capture: ['api'],
   backends: ['api', 'native.ts'],

@@ -87,7 +87,7 @@ function executableSection(info: InfoResult): Section {
 function threadsSection(threads: ThreadInfo[]): Section {
   const table = renderTable(
     [{ header: '' }, { header: 'tid', align: 'right' }, { header: 'name' }, { header: 'pc' }, { header: 'sp' }],
-    threads.map((t) => [t.crashed ? '*' : '', String(t.id), t.name || '?', t.pc, t.sp]),
+    threads.map((t) => [t.crashed ? '*' : '', String(t.id), t.name, t.pc, t.sp]),
   );
   const crashed = threads.filter((t) => t.crashed).length;
   return {

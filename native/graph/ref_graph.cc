@@ -1,0 +1,467 @@
+// RefGraph::Build. The order of the steps keeps memory low: the forward
+// edges exist only until the depth-first numbering and the reverse edges are
+// done; the BFS frontier, the liveness bitset and the DFS cursors are freed
+// as soon as they have served.
+#include "graph/ref_graph.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "graph/dominators.h"
+#include "util/limits.h"
+
+namespace corescope::graph {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+unsigned ThreadCount(unsigned wanted, size_t pages) {
+  unsigned n = wanted ? wanted : std::thread::hardware_concurrency();
+  n = std::max(1u, std::min(n, 16u));
+  return static_cast<unsigned>(std::min<size_t>(n, std::max<size_t>(pages, 1)));
+}
+
+// ParallelPages runs fn(page_index, worker) over every page with `threads`
+// workers; worker 0 runs on the calling thread and reports progress.
+template <typename Fn>
+bool ParallelPages(size_t pages, unsigned threads, Progress& progress, const char* phase, Fn&& fn) {
+  std::atomic<size_t> next{0}, done{0};
+  std::atomic<bool> stop{false};
+  auto work = [&](unsigned w) {
+    for (;;) {
+      if (stop.load(std::memory_order_relaxed)) return;
+      size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= pages) return;
+      fn(i, w);
+      size_t d = done.fetch_add(1, std::memory_order_relaxed) + 1;
+      if (w == 0) {
+        if (d % 16 == 0) progress.Report(phase, d, pages);
+        if (progress.Cancelled()) stop.store(true);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& t : pool) t.join();
+  progress.Report(phase, pages, pages);
+  return !progress.Cancelled();
+}
+
+}  // namespace
+
+class GraphBuilder {
+ public:
+  GraphBuilder(const target::Target& t, const heap::PageTable& pages, RefGraph* g, const GraphOptions& opts,
+               Progress& progress)
+      : t_(t), pages_(pages), g_(g), heap_(g->heap_), index_(g->index_), opts_(opts), progress_(progress) {}
+
+  Status Run();
+
+ private:
+  bool ReadOnlyAddress(uint64_t addr) const {
+    for (const auto& r : g_->read_only_ranges_) {
+      if (addr >= r.first && addr < r.second) return true;
+    }
+    return false;
+  }
+  // Resolve: the node of the object a tagged word points at, kNoNode when it
+  // points at no object start (or at read-only space: immortal, not indexed).
+  uint32_t Resolve(uint64_t word, bool* dropped) const {
+    uint64_t addr = v8::Untag(word);
+    if (ReadOnlyAddress(addr)) return kNoNode;
+    auto o = index_.OrdinalOf(addr);
+    if (!o) {
+      *dropped = true;
+      return kNoNode;
+    }
+    return kFirstObjectNode + *o;
+  }
+  Status ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph);
+  void AddRootEdges(std::vector<std::vector<uint32_t>>* per_category);
+  bool Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph);
+  bool SelfSizes();
+
+  const target::Target& t_;
+  const heap::PageTable& pages_;
+  RefGraph* g_;
+  const v8::Heap& heap_;
+  const heap::HeapIndex& index_;
+  GraphOptions opts_;
+  Progress& progress_;
+  uint64_t held_bytes_ = 0;
+  void Hold(int64_t delta) {
+    held_bytes_ = static_cast<uint64_t>(static_cast<int64_t>(held_bytes_) + delta);
+    g_->stats_.peak_bytes = std::max(g_->stats_.peak_bytes, held_bytes_);
+  }
+};
+
+Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
+  const size_t page_count = index_.page_count();
+  const uint64_t objects = index_.object_count();
+  const uint32_t nodes = g_->node_count_;
+  unsigned threads = ThreadCount(opts_.threads, page_count);
+
+  // Root edges first: they belong to the synthetic nodes at the front.
+  std::vector<std::vector<uint32_t>> per_category(kRootCategoryCount);
+  AddRootEdges(&per_category);
+
+  fwd->offsets.assign(static_cast<size_t>(nodes) + 1, 0);
+  std::vector<std::vector<uint32_t>> page_edges(page_count);
+  std::vector<std::vector<Ephemeron>> worker_eph(threads);
+  std::vector<uint64_t> dropped(threads, 0), weak(threads, 0);
+  std::vector<heap::WalkStats> walk_stats(threads);
+  std::vector<std::unique_ptr<heap::PageWalker>> walkers;
+  for (unsigned w = 0; w < threads; ++w) walkers.push_back(std::make_unique<heap::PageWalker>(heap_));
+  const v8::BodyLayouts& layouts = *g_->layouts_;
+  const memory::AddressSpace& mem = heap_.memory();
+  std::atomic<uint64_t> mismatched_pages{0};
+
+  bool ok = ParallelPages(page_count, threads, progress_, "scanning object bodies", [&](size_t pi, unsigned w) {
+    const heap::Page& page = index_.page(pi);
+    uint64_t first = 0;
+    bool any = false;
+    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t) {
+      first = ordinal;
+      any = true;
+      return false;
+    });
+    if (!any) return;
+    std::vector<uint32_t>& out = page_edges[pi];
+    uint64_t ordinal = first;
+    uint64_t& drop = dropped[w];
+    uint64_t& weak_count = weak[w];
+    std::vector<Ephemeron>& ephs = worker_eph[w];
+    walkers[w]->Walk(page, walk_stats[w], [&](uint64_t addr, const v8::MapInfo* map, uint64_t size) {
+      if (ordinal >= objects) return false;
+      size_t before = out.size();
+      bool d = false;
+      uint32_t self = kFirstObjectNode + static_cast<uint32_t>(ordinal);
+      uint32_t m = Resolve(map->address, &d);
+      if (m != kNoNode) out.push_back(PackEdge(m, EdgeKind::kStrong));
+      const uint64_t* words = reinterpret_cast<const uint64_t*>(mem.Span(addr, size));
+      if (words) {
+        uint32_t pending_key = kNoNode;
+        layouts.VisitSlots(words, size, map->instance_type, [&](uint64_t, uint64_t word, v8::SlotKind kind) {
+          bool dr = false;
+          uint32_t target = Resolve(word, &dr);
+          if (dr) ++drop;
+          if (kind == v8::SlotKind::kEphemeronKey) pending_key = target;
+          if (target == kNoNode) return;
+          switch (kind) {
+            case v8::SlotKind::kStrong:
+              out.push_back(PackEdge(target, EdgeKind::kStrong));
+              break;
+            case v8::SlotKind::kWeak:
+            case v8::SlotKind::kEphemeronKey:
+              out.push_back(PackEdge(target, EdgeKind::kWeak));
+              ++weak_count;
+              break;
+            case v8::SlotKind::kEphemeronValue:
+              out.push_back(PackEdge(target, EdgeKind::kEphemeron));
+              if (pending_key != kNoNode) ephs.push_back({self, pending_key, target});
+              break;
+          }
+        });
+      }
+      fwd->offsets[self + 1] = static_cast<uint32_t>(out.size() - before);
+      ++ordinal;
+      return true;
+    });
+    // The walk must see the same objects as the index did.
+    uint32_t expected = 0;
+    index_.ForEachObjectInPage(pi, [&](uint32_t, uint64_t) { ++expected; return true; });
+    if (ordinal - first != expected) mismatched_pages.fetch_add(1);
+    out.shrink_to_fit();
+  });
+  if (!ok) return MakeError(ErrorCode::kCancelled, "reference graph build cancelled");
+  if (mismatched_pages.load()) {
+    g_->roots_.warnings.push_back("GRAPH_WALK_MISMATCH: " + std::to_string(mismatched_pages.load()) +
+                                  " page(s) walked differently than when indexed; their edges may be wrong");
+  }
+  for (unsigned w = 0; w < threads; ++w) {
+    g_->stats_.dropped_slots += dropped[w];
+    g_->stats_.weak_edges += weak[w];
+    eph->insert(eph->end(), worker_eph[w].begin(), worker_eph[w].end());
+  }
+  g_->stats_.ephemerons = eph->size();
+
+  // Counts -> offsets; then copy edges in node order, freeing as we go.
+  for (uint32_t c = 0; c < static_cast<uint32_t>(kRootCategoryCount); ++c) {
+    fwd->offsets[kFirstCategoryNode + c + 1] = static_cast<uint32_t>(per_category[c].size());
+  }
+  fwd->offsets[kRootNode + 1] = kRootCategoryCount;
+  uint64_t total = 0;
+  for (uint32_t v = 0; v < nodes; ++v) {
+    total += fwd->offsets[v + 1];
+    if (total > 0xffffffffull) {
+      return MakeError(ErrorCode::kInternal, "the reference graph has more than 2^32 edges");
+    }
+    fwd->offsets[v + 1] = static_cast<uint32_t>(total);
+  }
+  fwd->entries.resize(total);
+  Hold(static_cast<int64_t>(fwd->bytes()));
+  uint64_t at = 0;
+  for (uint32_t c = 0; c < static_cast<uint32_t>(kRootCategoryCount); ++c) {
+    fwd->entries[at++] = PackEdge(kFirstCategoryNode + c, EdgeKind::kStrong);
+  }
+  for (auto& list : per_category) {
+    std::copy(list.begin(), list.end(), fwd->entries.begin() + static_cast<int64_t>(at));
+    at += list.size();
+    std::vector<uint32_t>().swap(list);
+  }
+  for (auto& list : page_edges) {
+    std::copy(list.begin(), list.end(), fwd->entries.begin() + static_cast<int64_t>(at));
+    at += list.size();
+    std::vector<uint32_t>().swap(list);
+  }
+  g_->stats_.edges = total;
+  return OkStatus();
+}
+
+void GraphBuilder::AddRootEdges(std::vector<std::vector<uint32_t>>* per_category) {
+  RootSet& roots = g_->roots_;
+  g_->root_slot_nodes_.assign(roots.slots.size(), kNoNode);
+  for (size_t i = 0; i < roots.slots.size(); ++i) {
+    const RootSlot& s = roots.slots[i];
+    if (s.category == RootCategory::kReadOnlyRoots) continue;  // all read-only objects are added below
+    auto o = index_.OrdinalOf(v8::Untag(s.value));
+    if (!o) continue;  // conservative stack words that are not object starts
+    uint32_t node = kFirstObjectNode + *o;
+    g_->root_slot_nodes_[i] = node;
+    (*per_category)[static_cast<int>(s.category)].push_back(
+        PackEdge(node, s.weak ? EdgeKind::kWeak : EdgeKind::kStrong));
+  }
+  // Read-only space is never collected: every object there is a root.
+  auto& ro = (*per_category)[static_cast<int>(RootCategory::kReadOnlyRoots)];
+  for (size_t pi = 0; pi < index_.page_count(); ++pi) {
+    if (index_.page(pi).space != heap::Space::kReadOnly) continue;
+    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t) {
+      ro.push_back(PackEdge(kFirstObjectNode + ordinal, EdgeKind::kStrong));
+      g_->stats_.read_only_objects++;
+      return true;
+    });
+  }
+  for (auto& list : *per_category) {
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
+}
+
+bool GraphBuilder::Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph) {
+  const uint32_t n = fwd.nodes();
+  std::vector<uint16_t>& dist = g_->dist_;
+  dist.assign(n, kUnreachable);
+  Hold(static_cast<int64_t>(n) * 2);
+  std::vector<uint32_t> frontier, next;
+  uint64_t reached = 0;
+  auto run = [&](std::vector<uint32_t> start) -> bool {
+    frontier = std::move(start);
+    while (!frontier.empty()) {
+      next.clear();
+      for (uint32_t u : frontier) {
+        uint16_t du = dist[u];
+        uint16_t dv = du >= 0xfffe ? 0xfffe : static_cast<uint16_t>(du + 1);
+        for (const uint32_t* p = fwd.begin(u); p != fwd.end(u); ++p) {
+          if (EdgeKindOf(*p) != EdgeKind::kStrong) continue;
+          uint32_t v = EdgeNode(*p);
+          if (dist[v] != kUnreachable) continue;
+          dist[v] = dv;
+          next.push_back(v);
+        }
+        if ((++reached & 0xffff) == 0) {
+          progress_.Report("marking live objects", reached, n);
+          if (progress_.Cancelled()) return false;
+        }
+      }
+      frontier.swap(next);
+    }
+    return true;
+  };
+  dist[kRootNode] = 0;
+  if (!run({kRootNode})) return false;
+  // Ephemerons: a value lives while its table and key live.
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    std::vector<uint32_t> revived;
+    for (const Ephemeron& e : eph) {
+      if (dist[e.value] != kUnreachable || dist[e.table] == kUnreachable || dist[e.key] == kUnreachable) continue;
+      uint16_t d = std::max(dist[e.table], dist[e.key]);
+      dist[e.value] = d >= 0xfffe ? 0xfffe : static_cast<uint16_t>(d + 1);
+      revived.push_back(e.value);
+    }
+    if (!revived.empty()) {
+      changed = true;
+      if (!run(std::move(revived))) return false;
+    }
+  }
+  std::vector<uint32_t>().swap(frontier);
+  std::vector<uint32_t>().swap(next);
+  return true;
+}
+
+bool GraphBuilder::SelfSizes() {
+  const size_t page_count = index_.page_count();
+  unsigned threads = ThreadCount(opts_.threads, page_count);
+  std::vector<std::unique_ptr<heap::PageWalker>> walkers;
+  std::vector<heap::WalkStats> walk_stats(threads);
+  std::vector<uint64_t> garbage(threads, 0), garbage_bytes(threads, 0);
+  for (unsigned w = 0; w < threads; ++w) walkers.push_back(std::make_unique<heap::PageWalker>(heap_));
+  const uint64_t objects = index_.object_count();
+  bool ok = ParallelPages(page_count, threads, progress_, "retained sizes", [&](size_t pi, unsigned w) {
+    uint64_t ordinal = 0;
+    bool any = false;
+    index_.ForEachObjectInPage(pi, [&](uint32_t o, uint64_t) {
+      ordinal = o;
+      any = true;
+      return false;
+    });
+    if (!any) return;
+    walkers[w]->Walk(index_.page(pi), walk_stats[w], [&](uint64_t, const v8::MapInfo*, uint64_t size) {
+      if (ordinal >= objects) return false;
+      uint32_t node = kFirstObjectNode + static_cast<uint32_t>(ordinal++);
+      uint32_t p = g_->pre_[node];
+      if (p != 0) {
+        g_->retained_[p] = size;
+      } else {
+        garbage[w]++;
+        garbage_bytes[w] += size;
+      }
+      return true;
+    });
+  });
+  for (unsigned w = 0; w < threads; ++w) {
+    g_->stats_.garbage_objects += garbage[w];
+    g_->stats_.garbage_bytes += garbage_bytes[w];
+  }
+  return ok;
+}
+
+Status GraphBuilder::Run() {
+  auto t0 = Clock::now();
+  const uint64_t objects = index_.object_count();
+  if (objects + kFirstObjectNode >= kMaxNodes) {
+    return MakeError(ErrorCode::kInternal, "heap has " + std::to_string(objects) +
+                                               " objects, more than the reference graph's 2^30 node limit");
+  }
+  g_->node_count_ = kFirstObjectNode + static_cast<uint32_t>(objects);
+  g_->stats_.objects = objects;
+  g_->layouts_ = v8::BodyLayouts::Build(heap_);
+  for (size_t pi = 0; pi < index_.page_count(); ++pi) {
+    const heap::Page& p = index_.page(pi);
+    if (p.space == heap::Space::kReadOnly) g_->read_only_ranges_.push_back({p.area_start, p.area_end});
+  }
+  auto roots = CollectRoots(t_, pages_, heap_, progress_);
+  if (!roots) return roots.error();
+  g_->roots_ = std::move(roots.value());
+
+  Csr fwd;
+  std::vector<Ephemeron> eph;
+  if (auto s = ScanBodies(&fwd, &eph); !s) return s.error();
+  g_->stats_.build_seconds = Seconds(t0);
+
+  auto t1 = Clock::now();
+  if (!Bfs(fwd, eph)) return MakeError(ErrorCode::kCancelled, "liveness marking cancelled");
+  std::vector<Ephemeron>().swap(eph);
+  Bitset live(g_->node_count_);
+  for (uint32_t v = 0; v < g_->node_count_; ++v) {
+    if (g_->dist_[v] != kUnreachable) live.Set(v);
+  }
+  g_->stats_.live_objects = live.Count() - (kFirstObjectNode);  // synthetic nodes are always reached
+  g_->stats_.mark_seconds = Seconds(t1);
+
+  auto t2 = Clock::now();
+  DfsTree tree = Dfs(fwd, kRootNode, live, progress_);
+  if (tree.reached() == 0) return MakeError(ErrorCode::kCancelled, "depth-first numbering cancelled");
+  Hold(static_cast<int64_t>(tree.pre.capacity() + tree.order.capacity() + tree.parent.capacity()) * 4);
+  live = Bitset();
+  g_->rev_ = Reverse(fwd);
+  Hold(static_cast<int64_t>(g_->rev_.bytes()));
+  Hold(-static_cast<int64_t>(fwd.bytes()));
+  fwd.Clear();
+  g_->idom_ = ImmediateDominators(tree, g_->rev_, progress_);
+  if (g_->idom_.empty()) return MakeError(ErrorCode::kCancelled, "dominator computation cancelled");
+  g_->pre_ = std::move(tree.pre);
+  g_->order_ = std::move(tree.order);
+  g_->retained_.assign(g_->order_.size(), 0);
+  Hold(static_cast<int64_t>(g_->retained_.capacity()) * 8);
+  if (!SelfSizes()) return MakeError(ErrorCode::kCancelled, "retained sizes cancelled");
+  for (uint32_t i = static_cast<uint32_t>(g_->order_.size()) - 1; i >= 2; --i) {
+    g_->retained_[g_->idom_[i]] += g_->retained_[i];
+  }
+  g_->stats_.dominator_seconds = Seconds(t2);
+  g_->stats_.final_bytes = g_->rev_.bytes() + g_->dist_.capacity() * 2 + g_->pre_.capacity() * 4 +
+                           g_->order_.capacity() * 4 + g_->idom_.capacity() * 4 + g_->retained_.capacity() * 8;
+  return OkStatus();
+}
+
+Result<std::unique_ptr<RefGraph>> RefGraph::Build(const target::Target& t, const heap::PageTable& pages,
+                                                  const v8::Heap& heap, const heap::HeapIndex& index,
+                                                  const GraphOptions& opts, Progress& progress) {
+  std::unique_ptr<RefGraph> g(new RefGraph(heap, index));
+  GraphBuilder b(t, pages, g.get(), opts, progress);
+  if (auto s = b.Run(); !s) return s.error();
+  return g;
+}
+
+uint32_t RefGraph::NodeOf(uint64_t addr) const {
+  auto o = index_.OrdinalOf(v8::Untag(addr));
+  return o ? kFirstObjectNode + *o : kNoNode;
+}
+
+std::optional<uint64_t> RefGraph::AddressOfNode(uint32_t node) const {
+  if (!IsObjectNode(node)) return std::nullopt;
+  return index_.AddressOf(node - kFirstObjectNode);
+}
+
+bool RefGraph::IsReadOnly(uint32_t node) const {
+  auto a = AddressOfNode(node);
+  if (!a) return false;
+  for (const auto& r : read_only_ranges_) {
+    if (*a >= r.first && *a < r.second) return true;
+  }
+  return false;
+}
+
+uint32_t RefGraph::ImmediateDominator(uint32_t node) const {
+  uint32_t p = PreorderNumber(node);
+  if (p <= 1) return kNoNode;
+  return order_[idom_[p]];
+}
+
+uint64_t RefGraph::RetainedSize(uint32_t node) const {
+  uint32_t p = PreorderNumber(node);
+  return p ? retained_[p] : 0;
+}
+
+uint64_t RefGraph::SelfSize(uint32_t node) const {
+  auto a = AddressOfNode(node);
+  if (!a) return 0;
+  return heap_.SizeOf(v8::Tag(*a)).value_or(0);
+}
+
+std::string RefGraph::SyntheticName(uint32_t node) const {
+  if (node == kRootNode) return "(GC roots)";
+  if (node >= kFirstCategoryNode && node < kFirstObjectNode) {
+    return RootCategoryName(static_cast<RootCategory>(node - kFirstCategoryNode));
+  }
+  return "";
+}
+
+std::vector<const RootSlot*> RefGraph::RootSlotsTo(uint32_t category_node, uint32_t target) const {
+  std::vector<const RootSlot*> out;
+  if (category_node < kFirstCategoryNode || category_node >= kFirstObjectNode) return out;
+  auto cat = static_cast<RootCategory>(category_node - kFirstCategoryNode);
+  for (size_t i = 0; i < roots_.slots.size(); ++i) {
+    if (roots_.slots[i].category == cat && root_slot_nodes_[i] == target) out.push_back(&roots_.slots[i]);
+  }
+  return out;
+}
+
+}  // namespace corescope::graph

@@ -1,0 +1,66 @@
+// HeapWalker: windows over dumped memory and resynchronisation (see
+// heap_walker.h). Knows pages and object boundaries; nothing of names.
+#include "heap/heap_walker.h"
+
+#include <algorithm>
+
+namespace corescope::heap {
+
+void WalkStats::Merge(const WalkStats& o) {
+  pages += o.pages;
+  objects += o.objects;
+  object_bytes += o.object_bytes;
+  free_bytes += o.free_bytes;
+  unallocated_bytes += o.unallocated_bytes;
+  resync_bytes += o.resync_bytes;
+  resync_events += o.resync_events;
+  unreadable_bytes += o.unreadable_bytes;
+  pages_unreadable += o.pages_unreadable;
+  for (const auto& [t, n] : o.resync_by_type) resync_by_type[t] += n;
+}
+
+const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail) const {
+  const memory::Region* r = heap_.memory().FindRegion(addr);
+  if (!r || !r->data) return nullptr;
+  uint64_t stop = std::min(end, r->end);
+  // Adjacent regions with data (a page split across PT_LOAD segments) are
+  // walked one window at a time; an object crossing the seam resyncs.
+  *avail = (stop - addr) & ~uint64_t{7};
+  if (*avail == 0) return nullptr;
+  return r->data + (addr - r->start);
+}
+
+bool PageWalker::Plausible(uint64_t p, uint64_t end, const uint8_t* base, uint64_t base_addr, uint64_t* size,
+                           const v8::MapInfo** map) {
+  const uint64_t* words = reinterpret_cast<const uint64_t*>(base + (p - base_addr));
+  uint64_t w = words[0];
+  if (!v8::IsStrong(w)) return false;
+  const v8::MapInfo* m = cache_.Get(w);
+  if (!m) return false;
+  uint64_t in_window = (end - p) / 8;
+  auto s = heap_.SizeFromWords(words, in_window < 16 ? in_window : 16, *m);
+  if (!s || *s < 8 || *s > end - p) return false;
+  *size = *s;
+  *map = m;
+  return true;
+}
+
+uint64_t PageWalker::Resync(uint64_t addr, uint64_t end, const uint8_t* base, uint64_t base_addr) {
+  // A candidate start must begin a chain of two valid objects (or one that
+  // ends exactly at the window end): a single map-like word is not enough,
+  // since maps are referenced from inside objects (NativeContext slots,
+  // JSFunction initial maps, FixedArrays of maps).
+  for (uint64_t p = addr + 8; p + 8 <= end; p += 8) {
+    uint64_t size1;
+    const v8::MapInfo* m1;
+    if (!Plausible(p, end, base, base_addr, &size1, &m1)) continue;
+    uint64_t q = p + size1;
+    if (q == end) return p;
+    uint64_t size2;
+    const v8::MapInfo* m2;
+    if (q + 8 <= end && Plausible(q, end, base, base_addr, &size2, &m2)) return p;
+  }
+  return end;
+}
+
+}  // namespace corescope::heap

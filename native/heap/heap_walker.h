@@ -1,0 +1,151 @@
+// HeapWalker: a linear walk of one V8 page's object area. Objects are laid
+// out back to back from area_start; each one's size comes from its map
+// (v8::Heap::SizeFromWords). Free space and fillers are skipped. When a size
+// is unknown or implausible the walker resynchronises: it scans forward for
+// a word that starts a chain of two valid objects, and counts the skipped
+// bytes. Unreadable parts of a page (truncated cores, partly dumped
+// read-only pages) are skipped and counted. Knows pages and object
+// boundaries; knows nothing of names or histograms (see type_histogram.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "heap/page_table.h"
+#include "v8/objects.h"
+
+namespace corescope::heap {
+
+// WalkStats: what one walk (of a page, or merged over pages) saw.
+struct WalkStats {
+  uint64_t pages = 0;              // pages walked
+  uint64_t objects = 0;            // objects reported (fillers not included)
+  uint64_t object_bytes = 0;
+  uint64_t free_bytes = 0;         // free space and fillers
+  uint64_t unallocated_bytes = 0;  // zeroed tails of pages (never allocated)
+  uint64_t resync_bytes = 0;       // skipped while resynchronising
+  uint64_t resync_events = 0;
+  uint64_t unreadable_bytes = 0;   // not in the core (truncated, not dumped)
+  uint64_t pages_unreadable = 0;   // pages with no readable byte at all
+  // resync_by_type: instance type of the object whose size was unknown (or
+  // 0xffff when the walk hit a word that is not a map) -> events.
+  std::map<uint16_t, uint64_t> resync_by_type;
+
+  void Merge(const WalkStats& o);
+};
+
+// PageWalker walks pages with a per-thread map cache. Not thread-safe; use
+// one per thread.
+class PageWalker {
+ public:
+  explicit PageWalker(const v8::Heap& heap) : heap_(heap), cache_(heap) {}
+
+  // Walk calls fn(address, map, size) for every object of the page, in
+  // address order. fn returns false to stop the walk of this page.
+  template <typename Fn>
+  void Walk(const Page& page, WalkStats& stats, Fn&& fn);
+
+ private:
+  // Readable returns a direct pointer to [addr, end) if the whole range is
+  // in one region with data, else nullptr; *avail gets the readable prefix.
+  const uint8_t* Window(uint64_t addr, uint64_t end, uint64_t* avail) const;
+  // Resync finds the next object start after a failure at addr (exclusive),
+  // below end; returns end when none is found.
+  uint64_t Resync(uint64_t addr, uint64_t end, const uint8_t* base, uint64_t base_addr);
+  // Plausible: a valid object starts at p (map + size fits before end).
+  bool Plausible(uint64_t p, uint64_t end, const uint8_t* base, uint64_t base_addr, uint64_t* size,
+                 const v8::MapInfo** map);
+
+  const v8::Heap& heap_;
+  v8::MapCache cache_;
+};
+
+// --- implementation of the template -------------------------------------
+
+template <typename Fn>
+void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
+  stats.pages++;
+  const v8::InstanceTypes& types = heap_.types();
+  uint64_t addr = page.area_start;
+  const uint64_t area_end = page.area_end;
+  bool any_readable = false;
+  while (addr < area_end) {
+    uint64_t avail = 0;
+    const uint8_t* base = Window(addr, area_end, &avail);
+    if (!base) {
+      // Unreadable or all-zero (not dumped) stretch: skip to the next region.
+      uint64_t next = area_end;
+      const memory::Region* r = heap_.memory().FindRegion(addr);
+      if (r && r->end > addr) next = std::min<uint64_t>(r->end, area_end);
+      else {
+        // Find the next readable region start inside the page.
+        for (const auto& reg : heap_.memory().regions()) {
+          if (reg.start > addr && reg.start < area_end && reg.data) {
+            next = reg.start;
+            break;
+          }
+        }
+      }
+      stats.unreadable_bytes += next - addr;
+      addr = next;
+      continue;
+    }
+    any_readable = true;
+    const uint64_t base_addr = addr;
+    const uint64_t end = addr + avail;  // readable window end (<= area_end)
+    while (addr < end) {
+      const uint64_t* words = reinterpret_cast<const uint64_t*>(base + (addr - base_addr));
+      uint64_t map_word = words[0];
+      if (map_word == 0) {
+        // A zero map word: the never-allocated tail of a page, or a hole.
+        uint64_t p = addr;
+        while (p < end && *reinterpret_cast<const uint64_t*>(base + (p - base_addr)) == 0) p += 8;
+        if (p >= end) {
+          stats.unallocated_bytes += end - addr;
+          addr = end;
+          break;
+        }
+        uint64_t next = Resync(addr, end, base, base_addr);
+        stats.resync_bytes += next - addr;
+        stats.resync_events++;
+        stats.resync_by_type[0xffff]++;
+        addr = next;
+        continue;
+      }
+      const v8::MapInfo* map = cache_.Get(map_word);
+      uint64_t size = 0;
+      if (map) {
+        uint64_t in_window = (end - addr) / 8;
+        auto s = heap_.SizeFromWords(words, in_window < 16 ? in_window : 16, *map);
+        if (s && *s >= 8 && *s <= end - addr) size = *s;
+        if (!s && map->instance_size == 0 && in_window >= 16) {
+          // Some rules need more words (module ScopeInfo): retry with more.
+          uint64_t more = in_window < 512 ? in_window : 512;
+          auto s2 = heap_.SizeFromWords(words, more, *map);
+          if (s2 && *s2 >= 8 && *s2 <= end - addr) size = *s2;
+        }
+      }
+      if (size == 0) {
+        uint64_t next = Resync(addr, end, base, base_addr);
+        stats.resync_bytes += next - addr;
+        stats.resync_events++;
+        stats.resync_by_type[map ? map->instance_type : 0xffff]++;
+        addr = next;
+        continue;
+      }
+      if (types.IsFiller(map->instance_type)) {
+        stats.free_bytes += size;
+      } else {
+        stats.objects++;
+        stats.object_bytes += size;
+        if (!fn(addr, map, size)) return;
+      }
+      addr += size;
+    }
+  }
+  if (!any_readable) stats.pages_unreadable++;
+}
+
+}  // namespace corescope::heap

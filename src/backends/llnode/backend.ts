@@ -1,0 +1,382 @@
+// The llnode backend: answers objects, instances, inspect, refs and stack by
+// running llnode's v8 commands in an lldb session (./session.ts) and parsing
+// what they print (./parse.ts) into corescope's result types. It is here to
+// compare with, and to fall back on: on current Node versions llnode gets
+// much of this wrong or fails (README, "llnode backend"), so every result
+// carries a warning naming the engine. Knows src/api and ../backend.
+
+import { existsSync } from 'node:fs';
+
+import { CorescopeError } from '../../api/errors.js';
+import {
+  SCHEMA_VERSION,
+  type InspectOptions,
+  type InspectProperty,
+  type InspectResult,
+  type InspectValue,
+  type StackFrame,
+  type StackOptions,
+  type StackResult,
+  type StackThread,
+  type Versioned,
+  type Warning,
+} from '../../api/types.js';
+import { unsupported, type Backend } from '../backend.js';
+import { withDecompressed } from '../../input/compressed.js';
+import { parseBt, parseHistogram, parseInspect, parseInstances, parseRefs, parseThreadList, type BtFrame, type LlValue } from './parse.js';
+import { LldbSession, llnodeTools, type CommandOutput } from './session.js';
+
+/** ObjectsRow is one type of the llnode heap histogram (llnode's type names: "(Object)", "(Array)", "(String)"...). */
+export interface LlnodeTypeRow {
+  name: string;
+  count: number;
+  bytes: number;
+}
+
+export interface LlnodeObjectsResult extends Versioned {
+  engine: 'llnode';
+  types: LlnodeTypeRow[];
+  totalCount: number;
+  totalBytes: number;
+  warnings: Warning[];
+}
+
+export interface LlnodeInstancesResult extends Versioned {
+  engine: 'llnode';
+  type: string;
+  count: number;
+  instances: Array<{ address: string; name: string; preview: string }>;
+  warnings: Warning[];
+}
+
+export interface LlnodeReferrer {
+  address: string;
+  /** name is llnode's type name of the referrer. */
+  name: string;
+  /** edge: ".prop", "[i]", or a closure variable's name. */
+  edge: string;
+  edgeType: 'property' | 'element' | 'context';
+}
+
+export interface LlnodeRefsResult extends Versioned {
+  engine: 'llnode';
+  address: string;
+  referrers: LlnodeReferrer[];
+  warnings: Warning[];
+}
+
+const ENGINE_WARNING: Warning = {
+  code: 'LLNODE_BACKEND',
+  message: 'answered by lldb + llnode 4.0, which misreads current Node versions; compare with the native backend',
+};
+
+/** OpenLlnodeOptions are openCore's options. */
+export interface OpenLlnodeOptions {
+  executable?: string;
+  onProgress?: (e: { phase: string; done: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** openLlnodeBackend starts lldb with llnode on a core (compressed cores are decompressed first). */
+export async function openLlnodeBackend(corePath: string, options: OpenLlnodeOptions = {}): Promise<LlnodeBackend> {
+  const tools = llnodeTools();
+  if (!existsSync(corePath)) {
+    throw new CorescopeError('FILE_NOT_FOUND', `cannot open core file ${corePath}: no such file`);
+  }
+  const executable = options.executable ?? (await executableFromCore(corePath));
+  return withDecompressed(corePath, options, async (at) => {
+    options.onProgress?.({ phase: 'starting lldb + llnode', done: 0, total: 0 });
+    const session = await LldbSession.start(at, executable, tools);
+    return new LlnodeBackend(corePath, session);
+  }).catch((err: unknown) => {
+    const e = err as { code?: string; message?: string; hint?: string };
+    if (err instanceof CorescopeError || !e?.code) throw err;
+    throw new CorescopeError(e.code as 'CORE_CORRUPT', e.message ?? String(err), { hint: e.hint, cause: err });
+  });
+}
+
+/** executableFromCore asks for --executable: lldb needs the node binary; corescope's info names the one the core recorded. */
+async function executableFromCore(corePath: string): Promise<string> {
+  throw new CorescopeError('USAGE', `the llnode backend needs the node executable that dumped ${corePath}`, {
+    hint: 'pass it with --executable <path> (`corescope info <core>` prints the path the core recorded)',
+  });
+}
+
+/** LlnodeBackend is one core opened in lldb + llnode. */
+export class LlnodeBackend implements Backend {
+  readonly name = 'llnode' as const;
+  readonly path: string;
+  readonly #session: LldbSession;
+
+  constructor(path: string, session: LldbSession) {
+    this.path = path;
+    this.#session = session;
+  }
+
+  supports(method: string): boolean {
+    return ['objects', 'instances', 'inspect', 'refs', 'stack'].includes(method);
+  }
+
+  /** run runs a v8 command and turns an lldb error into a CorescopeError naming llnode. */
+  async #v8(command: string): Promise<CommandOutput> {
+    const out = await this.#session.run(command);
+    if (out.failed || /^error:/im.test(out.stdout)) {
+      const why = (out.stderr || out.stdout).split('\n').find((l) => l.trim()) ?? 'failed';
+      throw new CorescopeError('INTERNAL', `llnode: \`${command}\` failed: ${why.trim()}`, {
+        hint: 'llnode does not support this Node version well; use the native backend (drop --backend llnode)',
+      });
+    }
+    return out;
+  }
+
+  /** objects is llnode's `v8 findjsobjects` histogram. */
+  async objects(opts: { top?: number; type?: string } = {}): Promise<LlnodeObjectsResult> {
+    const out = await this.#v8('v8 findjsobjects');
+    const h = parseHistogram(out.stdout);
+    let rows = h.rows.sort((a, b) => b.bytes - a.bytes || b.count - a.count || a.name.localeCompare(b.name));
+    if (opts.type) rows = rows.filter((r) => r.name === opts.type);
+    if (opts.top && opts.top > 0) rows = rows.slice(0, opts.top);
+    return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', types: rows, totalCount: h.totalCount, totalBytes: h.totalBytes, warnings: [ENGINE_WARNING] };
+  }
+
+  /** instances is `v8 findjsinstances <type>` (llnode 4.0 finds none by class name on Node 18+: it files them under "(Object)"). */
+  async instances(type: unknown, opts: { limit?: number } = {}): Promise<LlnodeInstancesResult> {
+    const name = String(typeof type === 'object' && type ? (type as { type?: string }).type : type);
+    if (!name || /\s/.test(name)) throw new CorescopeError('USAGE', `bad type name "${name}"`);
+    const out = await this.#v8(`v8 findjsinstances ${name}`);
+    let list = parseInstances(out.stdout);
+    const count = list.length;
+    if (opts.limit && opts.limit > 0) list = list.slice(0, opts.limit);
+    const warnings = [ENGINE_WARNING];
+    if (count === 0) warnings.push({ code: 'LLNODE_NOT_FOUND', message: `llnode found no objects of type ${name}: ${out.stdout.trim() || 'no output'}` });
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      engine: 'llnode',
+      type: name,
+      count,
+      instances: list.map((i) => ({ address: i.address, name: llValueName(parseValueSafe(i.description)), preview: i.description })),
+      warnings,
+    };
+  }
+
+  /** refs is `v8 findrefs <address>`: the objects and closures that hold the value. */
+  async refs(address: unknown): Promise<LlnodeRefsResult> {
+    const addr = checkAddress(address);
+    const out = await this.#v8(`v8 findrefs ${addr}`);
+    const referrers = parseRefs(out.stdout).map((r) => ({ address: r.from, name: r.type, edge: r.edge, edgeType: r.kind }));
+    return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', address: addr, referrers, warnings: [ENGINE_WARNING] };
+  }
+
+  /** findrefsByName is `v8 findrefs -n <property>`: every object with a property of that name (the differential test's measure). */
+  async findrefsByName(property: string): Promise<LlnodeReferrer[]> {
+    if (!/^[\w$]+$/.test(property)) throw new CorescopeError('USAGE', `bad property name "${property}"`);
+    const out = await this.#v8(`v8 findrefs -n ${property}`);
+    return parseRefs(out.stdout).map((r) => ({ address: r.from, name: r.type, edge: r.edge, edgeType: r.kind }));
+  }
+
+  /** inspect is `v8 inspect -m <address>`, mapped onto InspectResult as far as llnode says. */
+  async inspect(address: unknown, opts: InspectOptions = {}): Promise<InspectResult> {
+    const addr = checkAddress(address);
+    const out = await this.#v8(`v8 inspect -m ${addr}`);
+    const p = parseInspect(out.stdout, addr);
+    if (p.head.tag === 'unknown') {
+      throw new CorescopeError('BAD_ADDRESS', `llnode cannot describe ${addr}: ${out.stdout.split('\n')[0] ?? ''}`);
+    }
+    const max = opts.maxProperties ?? 200;
+    const properties: InspectProperty[] = p.properties.slice(0, max).map((q) => ({
+      name: q.name,
+      value: toInspectValue(q.value),
+      // llnode does not say where a property is stored.
+      storage: 'in-object',
+    }));
+    const kind = kindOf(p.head.tag);
+    const result: InspectResult = {
+      schemaVersion: SCHEMA_VERSION,
+      address: p.address,
+      name: llValueName(p.head),
+      type: p.head.tag,
+      map: p.map ?? '0x0',
+      size: null,
+      kind,
+      properties,
+      propertyCount: p.properties.length,
+      propertiesTruncated: p.properties.length > properties.length,
+      warnings: [ENGINE_WARNING, { code: 'LLNODE_STORAGE', message: 'llnode does not tell in-object from out-of-object properties' }],
+    };
+    if (p.elements.length) {
+      const items = p.elements.slice(0, opts.maxElements ?? 100).map((e) => ({ index: e.index, value: toInspectValue(e.value) }));
+      result.elements = { kind: 'unknown', length: p.elements.length, capacity: p.elements.length, present: p.elements.length, holey: false, items, truncated: items.length < p.elements.length };
+    }
+    if (kind === 'string') {
+      const s = unquote(p.head.rest);
+      result.string = { value: s, length: s.length, representation: 'unknown', encoding: 'one-byte', internalized: false };
+    }
+    return result;
+  }
+
+  /** stack is `v8 bt` on each thread (`thread select` first), the crashed (selected) thread first. */
+  async stack(opts: StackOptions = {}): Promise<StackResult> {
+    const list = parseThreadList((await this.#session.run('thread list')).stdout);
+    const selected = list.find((t) => t.selected) ?? list[0];
+    const order = selected ? [selected, ...list.filter((t) => t !== selected)] : [];
+    const which = opts.threads === 'crashed' ? order.slice(0, 1) : order;
+    const max = opts.maxFrames && opts.maxFrames > 0 ? opts.maxFrames : 256;
+    const threads: StackThread[] = [];
+    const warnings: Warning[] = [ENGINE_WARNING];
+    for (const t of which) {
+      await this.#session.run(`thread select ${t.index}`);
+      const out = await this.#v8(`v8 bt ${max}`);
+      const bt = parseBt(out.stdout);
+      if (!bt) {
+        warnings.push({ code: 'LLNODE_BT', message: `llnode printed no backtrace for thread #${t.index}` });
+        continue;
+      }
+      const signal = Number(/signal SIG\w+/.test(bt.stopReason) ? signalNumber(bt.stopReason) : 0);
+      threads.push({
+        id: bt.tid || t.tid,
+        name: bt.name,
+        crashed: t === selected && signal !== 0,
+        signal,
+        stopReason: bt.frames.length >= max ? 'depth limit' : 'end of the frame chain',
+        frames: bt.frames.map(toFrame),
+      });
+    }
+    if (selected) await this.#session.run(`thread select ${selected.index}`);
+    return { schemaVersion: SCHEMA_VERSION, threads, warnings };
+  }
+
+  /** report, info and the others are native-only. */
+  info(): Promise<never> {
+    return Promise.reject(unsupported('llnode', 'info'));
+  }
+
+  report(): Promise<never> {
+    return Promise.reject(unsupported('llnode', 'report'));
+  }
+
+  /** run is a raw llnode command (tests and the measurements in the README). */
+  run(command: string): Promise<CommandOutput> {
+    return this.#session.run(command);
+  }
+
+  close(): Promise<void> {
+    return this.#session.close();
+  }
+}
+
+function checkAddress(a: unknown): string {
+  const s = String(a);
+  if (!/^0x[0-9a-f]{1,16}$/i.test(s)) {
+    throw new CorescopeError('USAGE', `bad address "${s}"`, { hint: 'pass a hex address such as 0x3a1f0c2d8e41' });
+  }
+  return '0x' + BigInt(s).toString(16);
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+
+function signalNumber(reason: string): number {
+  const name = /SIG\w+/.exec(reason)?.[0] ?? '';
+  return SIGNALS[name] ?? 0;
+}
+
+function parseValueSafe(description: string): LlValue {
+  const m = /^<([^:>\s]+)(?::\s?(.*))?>$/.exec(description.trim());
+  return m ? { tag: m[1]!, rest: m[2] ?? '' } : { tag: 'unknown', rest: description };
+}
+
+/** llValueName is the constructor or function name llnode shows ("<Object: Widget>" → "Widget"). */
+function llValueName(v: LlValue): string {
+  if (v.tag === 'Object' || v.tag === 'function' || v.tag === 'Function') return v.rest.split(/[\s(]/)[0] || v.tag;
+  return v.tag;
+}
+
+function kindOf(tag: string): InspectResult['kind'] {
+  switch (tag) {
+    case 'String':
+      return 'string';
+    case 'Number':
+    case 'Smi':
+      return 'number';
+    case 'function':
+      return 'function';
+    case 'Array':
+      return 'array';
+    case 'undefined':
+    case 'null':
+    case 'true':
+    case 'false':
+      return 'oddball';
+    case 'Object':
+      return 'object';
+    default:
+      return 'internal';
+  }
+}
+
+function unquote(s: string): string {
+  const m = /^"([\s\S]*)"$/.exec(s.trim());
+  return m ? m[1]! : s;
+}
+
+/** toInspectValue maps an llnode value onto InspectValue. */
+export function toInspectValue(v: LlValue): InspectValue {
+  switch (v.tag) {
+    case 'Smi':
+      return { type: 'smi', value: Number(v.rest) };
+    case 'Number':
+      return { type: 'number', address: v.address, value: Number.isFinite(Number(v.rest)) ? Number(v.rest) : null, text: v.rest };
+    case 'String':
+      return { type: 'string', address: v.address, value: unquote(v.rest), preview: v.rest };
+    case 'undefined':
+    case 'null':
+    case 'true':
+    case 'false':
+      return { type: 'oddball', address: v.address, name: v.tag, value: v.tag === 'true' ? true : v.tag === 'false' ? false : null };
+    case 'the_hole':
+    case 'hole':
+      return { type: 'hole', address: v.address };
+    case 'function':
+      return { type: 'function', address: v.address, name: v.rest.split(/[\s(]/)[0] || '(anonymous)', preview: `function ${v.rest}` };
+    case 'Array':
+      return { type: 'array', address: v.address, name: 'Array', preview: `<Array: ${v.rest}>` };
+    case 'Object':
+      return { type: 'object', address: v.address, name: v.rest.split(/\s/)[0] || 'Object', preview: v.rest };
+    case 'unknown':
+      return { type: 'raw', preview: v.rest };
+    default:
+      return { type: 'object', address: v.address, name: v.tag, preview: v.rest ? `${v.tag}: ${v.rest}` : v.tag };
+  }
+}
+
+/** toFrame maps an llnode frame onto StackFrame (llnode does not tell interpreted from optimized: kind "js"). */
+function toFrame(f: BtFrame): StackFrame {
+  const base = { pc: f.pc, fp: '0x0', unwoundBy: (f.index === 0 ? 'registers' : 'cfi') as StackFrame['unwoundBy'] };
+  if (f.js) {
+    return {
+      ...base,
+      kind: 'js',
+      function: f.js.name || null,
+      script: f.js.script,
+      line: f.js.line,
+      column: f.js.column,
+      functionAddress: f.js.fn,
+      positionKind: f.js.line ? 'function-start' : 'unknown',
+    };
+  }
+  if (f.marker) {
+    const m = f.marker.slice(1, -1);
+    const kind: StackFrame['kind'] = m === 'exit' ? 'exit' : m === 'entry' || m === 'entry_construct' ? 'entry' : m === 'builtin' ? 'builtin' : 'stub';
+    return { ...base, kind, function: null, script: null, line: null, column: null, frameType: m };
+  }
+  const sym = f.native?.symbol ?? null;
+  return {
+    ...base,
+    kind: sym?.startsWith('Builtins_') ? 'builtin' : 'native',
+    function: sym ? sym.replace(/ \+ \d+$/, '').replace(/ at [^ ]+$/, '') : null,
+    script: null,
+    line: null,
+    column: null,
+    symbol: sym ? sym.replace(/ \+ (\d+)$/, (_, n: string) => `+0x${Number(n).toString(16)}`) : undefined,
+    module: f.native?.module ?? undefined,
+  };
+}
