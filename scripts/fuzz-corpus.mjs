@@ -16,8 +16,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync,
-  statSync, writeFileSync,
+  closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync,
+  statSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -351,7 +351,7 @@ function x86Regs({ pc, sp, fp, fs = 0x7f0000001000 }) {
 // an undumped .text, a stack with a frame-pointer chain, and a heap-like
 // 256 KiB-aligned chunk. Options bend it into the shapes readers must survive.
 export function makeCore({ machine = EM_X86_64, threads = 3, extraNotes = [], fileEntries, ntFileDesc, loads,
-  execPath = '/usr/bin/node' } = {}) {
+  execPath = '/usr/bin/node', pageAligned = true } = {}) {
   const stackBase = 0x7ffd00000000;
   const stack = Buffer.alloc(0x2000);
   // fp chain: each frame [fp] = caller fp, [fp+8] = return pc; ends at 0.
@@ -407,7 +407,7 @@ export function makeCore({ machine = EM_X86_64, threads = 3, extraNotes = [], fi
   stack.write(execPath + '\0', 0x1f00);
   const noteBytes = Buffer.concat(notes);
   return writeElf({
-    type: ET_CORE, machine, pageAligned: true,
+    type: ET_CORE, machine, pageAligned,
     segments: [{ type: PT_NOTE, data: noteBytes, align: 1 },
       ...loads.map((l) => ({ type: PT_LOAD, align: PAGE, ...l }))],
   });
@@ -467,8 +467,16 @@ function coreSeeds() {
   seeds['core-ntfile-devzero'] = makeCore({ execPath: '/dev/zero' });      // a device as backing file
   // Many small adjacent PT_LOADs: reads must span region boundaries.
   const tiny = [];
-  for (let i = 0; i < 300; i++) tiny.push({ vaddr: 0x10000000 + i * PAGE, data: Buffer.alloc(PAGE, i & 0xff), flags: PF_R });
-  seeds['core-300-loads'] = makeCore({ loads: tiny });
+  for (let i = 0; i < 300; i++) tiny.push({ vaddr: 0x10000000 + i * 64, data: Buffer.alloc(64, i & 0xff), flags: PF_R });
+  seeds['core-300-loads'] = makeCore({ loads: tiny, pageAligned: false });
+  // Many segments and NT_FILE entries (unique paths, offset 0): lookups per
+  // entry must not be linear in the segments (was quadratic: minutes).
+  const manyLoads = [], manyFiles = [];
+  for (let i = 0; i < 20000; i++) {
+    manyLoads.push({ vaddr: 0x10000000 + i * 0x2000, filesz: 0, memsz: 0x1000, flags: PF_R });
+    manyFiles.push({ start: 0x10000000 + i * 0x2000, end: 0x10000000 + i * 0x2000 + 0x1000, pgoff: 0, path: `/nonexistent/lib${i}.so` });
+  }
+  seeds['core-20000-files'] = makeCore({ loads: manyLoads, fileEntries: manyFiles });
   seeds['core-no-loads'] = makeCore({ loads: [] });
   seeds['core-no-notes'] = writeElf({ type: ET_CORE, machine: EM_X86_64, segments: [{ type: PT_LOAD, vaddr: 0x1000, data: Buffer.alloc(64) }] });
   seeds['core-not-a-core'] = makeExe();
@@ -576,6 +584,52 @@ function cutExecutable(exePath) {
     const segments = e.segments.map((s) => ({ ...s, data: undefined }));
     const meta = keep.filter((s) => s.name === NODE_METADATA).map((s) => [Number(s.value), Number(s.size) || PAGE]);
     return { bytes: writeElf({ type: e.type, machine: e.machine, sections, segments }), metadataRanges: meta };
+  } finally {
+    e.close();
+  }
+}
+
+// reduceSymbols copies an executable to `out` with a .symtab cut to the
+// symbols corescope reads by name (v8dbg_*, V8's Version, node's metadata,
+// Builtins_*): the same file layout (so NT_FILE offsets and .eh_frame still
+// match), but opening it parses a few thousand symbols instead of ~180,000.
+// The corruption sweep uses it to keep 1,000+ opens within its time budget.
+export function reduceSymbols(exePath, out) {
+  copyFileSync(exePath, out);
+  const e = readElf(out);
+  try {
+    const tab = e.sections.find((s) => s.type === SHT_SYMTAB);
+    if (!tab) return { symbols: 0 };
+    const strs = e.sections[tab.link];
+    const symBuf = e.read(tab.offset, tab.size), strBuf = e.read(strs.offset, strs.size);
+    const keep = [];
+    for (let o = 24; o + 24 <= symBuf.length; o += 24) {
+      const at = symBuf.readUInt32LE(o);
+      const name = strBuf.toString('latin1', at, strBuf.indexOf(0, at));
+      if (!(name.startsWith('v8dbg_') || name.startsWith('_ZN2v88internal7Version') || name.startsWith('Builtins_') ||
+        name === NODE_METADATA)) continue;
+      keep.push({ name, type: symBuf.readUInt8(o + 4) & 0xf, shndx: symBuf.readUInt16LE(o + 6),
+        value: symBuf.readBigUInt64LE(o + 8), size: symBuf.readBigUInt64LE(o + 16) });
+    }
+    const { symtab, strtab } = symtabBytes(keep);
+    const end = statSync(out).size;
+    const symOff = align(end, 8), strOff = symOff + symtab.length;
+    const fd = openSync(out, 'r+');
+    try {
+      writeSync(fd, Buffer.concat([Buffer.alloc(symOff - end), symtab, strtab]), 0, undefined, end);
+      const shoff = Number(e.read(40, 8).readBigUInt64LE(0));
+      const patchShdr = (index, offset, size, info) => {
+        const at = shoff + 64 * index;
+        writeSync(fd, u64(offset), 0, 8, at + 24);
+        writeSync(fd, u64(size), 0, 8, at + 32);
+        if (info !== undefined) writeSync(fd, u32(info), 0, 4, at + 44);
+      };
+      patchShdr(e.sections.indexOf(tab), symOff, symtab.length, 1);
+      patchShdr(tab.link, strOff, strtab.length);
+    } finally {
+      closeSync(fd);
+    }
+    return { symbols: keep.length };
   } finally {
     e.close();
   }

@@ -14,6 +14,7 @@
 #include "util/json_writer.h"
 #include "v8/describe.h"
 #include "v8/objects.h"
+#include "v8/properties.h"
 
 namespace corescope::api {
 namespace {
@@ -83,6 +84,17 @@ Result<uint64_t> Locate(const InspectViews& v, const target::Target& t, uint64_t
   uint64_t start = given & ~uint64_t{7};
   bool aligned_tag = (given & 7) == 0 || (given & 7) == 1 || (given & 7) == 3;
   if (!t.memory().FindRegion(start)) {
+    // Mapped in the process (a PT_LOAD covers it) but absent from the file:
+    // the core was cut short, or the page was never dumped.
+    for (const elf::LoadSegment& l : t.core().loads()) {
+      if (start >= l.vaddr && start - l.vaddr < l.memsz) {
+        bool cut = l.filesz < l.declared_filesz && start - l.vaddr >= l.filesz;
+        return MakeError(ErrorCode::kBadAddress,
+                         where + (cut ? " is not in the core (the core is truncated before its page)"
+                                      : " is not in the core (its page was not dumped)"),
+                         cut ? "re-collect the core with ulimit -c unlimited and enough disk space" : "");
+      }
+    }
     return MakeError(ErrorCode::kBadAddress, where + " is not a heap object (unmapped)",
                      "take addresses from `corescope objects`/`instances` or another inspect");
   }
@@ -96,8 +108,15 @@ Result<uint64_t> Locate(const InspectViews& v, const target::Target& t, uint64_t
   }
   if (v.index) {
     if (aligned_tag && v.index->OrdinalOf(start)) return v8::Tag(start);
-    if (auto container = v.index->ObjectContaining(given)) {
-      uint64_t offset = given - *container;
+    auto container = v.index->ObjectContaining(given);
+    // The index knows object starts, not ends: the container must really
+    // reach the address (the walk may have skipped objects after it).
+    std::optional<uint64_t> container_size;
+    if (container) container_size = heap.SizeOf(v8::Tag(*container));
+    // A tagged pointer (low bits 01 or 11) means the word at `start`.
+    uint64_t at = (given & 1) ? start : given;
+    if (container && container_size && at - *container < *container_size) {
+      uint64_t offset = at - *container;
       if (aligned_tag && offset == 0) return v8::Tag(start);
       return MakeError(ErrorCode::kBadAddress,
                        where + " is not the start of an object; it points " + std::to_string(offset) + " bytes into " +
@@ -119,7 +138,52 @@ Result<uint64_t> Locate(const InspectViews& v, const target::Target& t, uint64_t
                    "take addresses from `corescope objects`/`instances` or another inspect");
 }
 
+// FindGlobal returns the value of the global variable `name` (a property of
+// a JSGlobalObject, kept in its GlobalDictionary) from the first global
+// object that has it. Global objects are found through the heap index's
+// per-map statistics (each global has its own dictionary map).
+Result<uint64_t> FindGlobal(const InspectViews& v, const std::string& name) {
+  if (!v.index) {
+    return MakeError(ErrorCode::kNotFound, "global:" + name + ": the heap could not be indexed (" + v.index_problem + ")");
+  }
+  const v8::Heap& heap = *v.heap;
+  std::vector<uint64_t> globals;
+  const auto& stats = v.index->map_stats();
+  for (uint32_t id = 0; id < stats.size(); id++) {
+    if (!stats[id].count) continue;
+    const v8::MapInfo* m = heap.MapById(id);
+    if (!m || m->instance_type != heap.types().js_global_object) continue;
+    if (stats[id].count == 1) {
+      globals.push_back(stats[id].sample);
+      continue;
+    }
+    v.index->ForEachObject([&](uint32_t, uint64_t addr) {
+      if (heap.MapOf(v8::Tag(addr)) == m) globals.push_back(v8::Tag(addr));
+      return globals.size() < 64;
+    });
+  }
+  for (uint64_t g : globals) {
+    if (auto p = v8::FindProperty(heap, g, name); p && p->readable) return p->value;
+  }
+  return MakeError(ErrorCode::kNotFound,
+                   "no global variable named " + name + " in " + std::to_string(globals.size()) + " global object(s)",
+                   "globals are properties of globalThis (var/function at script top level, or globalThis.x = ...)");
+}
+
 Result<std::string> Inspect(Session& s, const Args& args, Progress& progress) {
+  const std::string raw = args.GetString("address");
+  if (raw.rfind("global:", 0) == 0 && raw.size() > 7) {
+    auto views = GetViews(s, progress);
+    if (!views) return views.error();
+    auto value = FindGlobal(*views.value(), raw.substr(7));
+    if (!value) return value.error();
+    if (!v8::IsStrong(*value)) {
+      return MakeError(ErrorCode::kBadAddress, raw + " holds a Smi (" + std::to_string(v8::SmiValue(*value)) + "), not a heap object");
+    }
+    Args forwarded = args;
+    forwarded.Set("address", Hex(*value));
+    return Inspect(s, forwarded, progress);
+  }
   auto addr = args.GetAddress("address");
   if (!addr) {
     return MakeError(ErrorCode::kUsage, "inspect: address " +

@@ -17,6 +17,9 @@ void WalkStats::Merge(const WalkStats& o) {
   unreadable_bytes += o.unreadable_bytes;
   pages_unreadable += o.pages_unreadable;
   for (const auto& [t, n] : o.resync_by_type) resync_by_type[t] += n;
+  for (const auto& r : o.resync_samples) {
+    if (resync_samples.size() < kMaxResyncSamples) resync_samples.push_back(r);
+  }
 }
 
 const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail) const {

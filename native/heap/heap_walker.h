@@ -32,6 +32,21 @@ struct WalkStats {
   // resync_by_type: instance type of the object whose size was unknown (or
   // 0xffff when the walk hit a word that is not a map) -> events.
   std::map<uint16_t, uint64_t> resync_by_type;
+  // resync_samples: the first few resynchronisations (address where the
+  // walk failed, instance type or 0xffff, bytes skipped), for diagnostics.
+  struct ResyncSample {
+    uint64_t address = 0;
+    uint16_t type = 0xffff;
+    uint64_t skipped = 0;
+  };
+  std::vector<ResyncSample> resync_samples;
+  static constexpr size_t kMaxResyncSamples = 64;
+  void NoteResync(uint64_t addr, uint16_t type, uint64_t skipped) {
+    resync_bytes += skipped;
+    resync_events++;
+    resync_by_type[type]++;
+    if (resync_samples.size() < kMaxResyncSamples) resync_samples.push_back({addr, type, skipped});
+  }
 
   void Merge(const WalkStats& o);
 };
@@ -108,9 +123,7 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
           break;
         }
         uint64_t next = Resync(addr, end, base, base_addr);
-        stats.resync_bytes += next - addr;
-        stats.resync_events++;
-        stats.resync_by_type[0xffff]++;
+        stats.NoteResync(addr, 0xffff, next - addr);
         addr = next;
         continue;
       }
@@ -129,9 +142,7 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       }
       if (size == 0) {
         uint64_t next = Resync(addr, end, base, base_addr);
-        stats.resync_bytes += next - addr;
-        stats.resync_events++;
-        stats.resync_by_type[map ? map->instance_type : 0xffff]++;
+        stats.NoteResync(addr, map ? map->instance_type : 0xffff, next - addr);
         addr = next;
         continue;
       }

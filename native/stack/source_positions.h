@@ -1,6 +1,6 @@
 // Source positions: bytecode offset -> script offset -> 1-based line:column,
 // as a JS stack trace prints them. Decodes V8's source position table (a
-// ByteArray/TrustedByteArray of zig-zag VLQ pairs: code-offset delta with the
+// ByteArray/TrustedByteArray of VLQ pairs: code-offset delta (with the statement flag in its sign on V8 10-13, in its low bits on V8 14)
 // statement flag in its sign, then SourcePosition delta) and maps script
 // offsets to lines through Script.line_ends, computing them from the source
 // string when V8 never did. Knows BytecodeArray/Script layouts; nothing of

@@ -228,7 +228,42 @@ ThrownValue FindThrownValue(const target::Target& t, const v8::Heap* heap, const
 // ---------------------------------------------------------------------------
 // Describing values
 
+namespace {
+constexpr size_t kPreviewProperties = 4;
+std::string Preview(const v8::Heap& heap, uint64_t value, size_t max_chars, int depth);
+
+// PreviewObjectLiteral renders a plain object's first own properties:
+// "{ id: 7, name: 'x', … }".
+std::string PreviewObjectLiteral(const v8::Heap& heap, uint64_t obj, size_t max_chars, int depth) {
+  auto props = v8::ReadNamedProperties(heap, obj, kPreviewProperties + 8);
+  if (!props) return "{…} @" + Hex(obj);
+  std::string out = "{";
+  size_t shown = 0, skipped = 0;
+  for (const v8::NamedProperty& p : props->items) {
+    if (p.is_symbol || p.is_private_symbol) continue;
+    if (shown == kPreviewProperties) {
+      ++skipped;
+      continue;
+    }
+    std::string v;
+    if (p.is_accessor) v = "[Getter/Setter]";
+    else if (p.raw_double) v = FormatNumber(p.double_value);
+    else if (!p.readable) v = "?";
+    else v = Preview(heap, p.value, max_chars / 2, depth + 1);
+    out += (shown ? ", " : " ") + p.name + ": " + v;
+    ++shown;
+  }
+  if (skipped || props->truncated || props->total > props->items.size()) out += shown ? ", …" : " …";
+  return out + (shown || skipped ? " }" : "}");
+}
+}  // namespace
+
 std::string PreviewValue(const v8::Heap& heap, uint64_t value, size_t max_chars) {
+  return Preview(heap, value, max_chars, 0);
+}
+
+namespace {
+std::string Preview(const v8::Heap& heap, uint64_t value, size_t max_chars, int depth) {
   if (v8::IsSmi(value)) return std::to_string(v8::SmiValue(value));
   if (!v8::IsStrong(value)) return "<weak or invalid " + Hex(value) + ">";
   v8::OddballKind ok = heap.Oddball(value);
@@ -267,11 +302,15 @@ std::string PreviewValue(const v8::Heap& heap, uint64_t value, size_t max_chars)
   }
   if (types.IsJSObject(m->instance_type)) {
     std::string ctor = heap.ConstructorName(*m);
+    if (ctor == "Object" && m->instance_type == types.js_object && depth == 0) {
+      return PreviewObjectLiteral(heap, value, max_chars, depth);
+    }
     if (ctor.empty()) ctor = types.DisplayName(m->instance_type);
     return ctor + " @" + Hex(value);
   }
   return types.DisplayName(m->instance_type) + " @" + Hex(value);
 }
+}  // namespace
 
 namespace {
 

@@ -105,10 +105,6 @@ SymbolTable::SymbolTable(std::vector<elf::Symbol> symbols) {
     return a.value != b.value ? a.value < b.value : a.size > b.size;
   });
   symbols_ = std::move(symbols);
-  by_name_.resize(symbols_.size());
-  for (size_t i = 0; i < by_name_.size(); ++i) by_name_[i] = i;
-  std::sort(by_name_.begin(), by_name_.end(),
-            [&](size_t a, size_t b) { return symbols_[a].name < symbols_[b].name; });
 }
 
 const elf::Symbol* SymbolTable::Lookup(uint64_t vaddr, uint64_t* offset) const {
@@ -133,6 +129,13 @@ const elf::Symbol* SymbolTable::Lookup(uint64_t vaddr, uint64_t* offset) const {
 }
 
 std::optional<uint64_t> SymbolTable::AddressOf(std::string_view name) const {
+  // The name index costs a sort of ~100k strings: build it only when asked.
+  std::call_once(by_name_once_, [this] {
+    by_name_.resize(symbols_.size());
+    for (size_t i = 0; i < by_name_.size(); ++i) by_name_[i] = i;
+    std::sort(by_name_.begin(), by_name_.end(),
+              [&](size_t a, size_t b) { return symbols_[a].name < symbols_[b].name; });
+  });
   auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
                              [&](size_t i, std::string_view n) { return symbols_[i].name < n; });
   if (it == by_name_.end() || symbols_[*it].name != name) return std::nullopt;

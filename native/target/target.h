@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,7 +45,8 @@ class SymbolTable {
 
  private:
   std::vector<elf::Symbol> symbols_;      // sorted by value, functions and objects
-  std::vector<size_t> by_name_;           // indices sorted by name
+  mutable std::vector<size_t> by_name_;   // indices sorted by name, built on first AddressOf
+  mutable std::once_flag by_name_once_;
 };
 
 class Target {

@@ -187,6 +187,7 @@ class Describer {
   std::string ShortText(uint64_t v, int budget);
   std::string Preview(uint64_t obj, const MapInfo& m, Kind k, int budget);
   std::string FunctionName(uint64_t fn) const;
+  std::optional<std::string> BigIntText(uint64_t obj) const;
 
   void Properties(uint64_t obj, int depth, JsonWriter& w, Warnings& warn, PropertyList* keep);
   void Elements(uint64_t obj, const MapInfo& m, Kind k, int depth, JsonWriter& w, Warnings& warn);
@@ -242,6 +243,19 @@ std::string Describer::FunctionName(uint64_t fn) const {
   return heap_.SharedName(*sfi).value_or("");
 }
 
+// BigIntText: the decimal value of a BigInt (u32 bitfield @+8: sign bit 0,
+// length in bits 1-30; 64-bit digits from +16), nullopt if unreadable or
+// longer than 1024 digits (65536 bits).
+std::optional<std::string> Describer::BigIntText(uint64_t obj) const {
+  auto bits = heap_.memory().ReadU32(Untag(obj) + kBigIntBitfieldOffset);
+  if (!bits) return std::nullopt;
+  uint64_t len = (*bits >> 1) & 0x3fffffff;
+  if (len > 1024) return std::nullopt;
+  std::vector<uint64_t> digits(len);
+  if (len && !heap_.memory().Read(Untag(obj) + kBigIntDigitsOffset, digits.data(), len * 8)) return std::nullopt;
+  return BigIntDecimal(std::move(digits), *bits & 1);
+}
+
 std::string Describer::NameOf(uint64_t obj, const MapInfo& m, Kind k) const {
   switch (k) {
     case Kind::kString: return "String";
@@ -287,7 +301,7 @@ std::string Describer::Preview(uint64_t obj, const MapInfo& m, Kind k, int budge
     case Kind::kOddball:
     case Kind::kHole: return OddballKindName(heap_.Oddball(obj));
     case Kind::kSymbol: return "Symbol(" + heap_.SymbolDescription(obj).value_or("") + ")";
-    case Kind::kBigInt: return "BigInt";
+    case Kind::kBigInt: return BigIntText(obj).value_or("<BigInt>") + "n";
     case Kind::kFunction: {
       std::string n = FunctionName(obj);
       bool is_class = types_.DisplayName(m.instance_type).find("CLASS_CONSTRUCTOR") != std::string::npos;
@@ -443,7 +457,7 @@ void Describer::Value(uint64_t v, int depth, JsonWriter& w) {
     if (auto len = heap_.JSArrayLength(v)) w.Key("length").Double(*len);
   }
   if (k == Kind::kBigInt) {
-    w.Field("value", Preview(v, *m, k, 0));
+    if (auto text = BigIntText(v)) w.Field("value", *text);
   }
   if (tname == "ACCESSOR_PAIR_TYPE") {
     auto g = heap_.ReadField(v, kAccessorPairGetterOffset);
@@ -823,14 +837,8 @@ void Describer::Object(uint64_t obj, int depth, JsonWriter& w) {
       break;
     }
     case Kind::kBigInt: {
-      auto bits = heap_.memory().ReadU32(Untag(obj) + kBigIntBitfieldOffset);
-      if (bits) {
-        uint64_t len = (*bits >> 1) & 0x3fffffff;
-        std::vector<uint64_t> digits(std::min<uint64_t>(len, 1024));
-        bool ok = digits.empty() || heap_.memory().Read(Untag(obj) + kBigIntDigitsOffset, digits.data(), digits.size() * 8);
-        if (ok && len <= 1024) w.Field("bigint", BigIntDecimal(digits, *bits & 1));
-        else warn.Add("the BigInt's digits are unreadable");
-      }
+      if (auto text = BigIntText(obj)) w.Field("bigint", *text);
+      else warn.Add("the BigInt's digits are unreadable (or it has more than 1024 digits)");
       break;
     }
     default: break;
@@ -1059,14 +1067,14 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
 
 std::string IsoDate(double ms) {
   if (!std::isfinite(ms) || std::fabs(ms) > 8.64e15) return "";
-  int64_t t = static_cast<int64_t>(std::floor(ms));
+  int64_t t = static_cast<int64_t>(std::trunc(ms));  // TimeClip: ToIntegerOrInfinity
   int64_t days = t >= 0 ? t / 86400000 : -((-t + 86400000 - 1) / 86400000);
   int64_t rem = t - days * 86400000;
   int64_t y;
   unsigned mo, d;
   CivilFromDays(days, &y, &mo, &d);
-  char buf[48];
-  char year[16];
+  char buf[96];
+  char year[24];
   if (y >= 0 && y <= 9999) snprintf(year, sizeof year, "%04lld", static_cast<long long>(y));
   else snprintf(year, sizeof year, "%c%06lld", y < 0 ? '-' : '+', static_cast<long long>(y < 0 ? -y : y));
   snprintf(buf, sizeof buf, "%s-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", year, mo, d,

@@ -243,6 +243,13 @@ bool ForEachDictionaryEntry(const Heap& heap, uint64_t dict, int64_t prefix_size
     return false;
   }
   uint64_t capacity = static_cast<uint64_t>(SmiValue(*cap_w));
+  // The shape prefix differs per dictionary and version (NameDictionary 2 on
+  // V8 10.2, 3 from V8 11; GlobalDictionary 2 on all five): when the length
+  // pins it down (length = 3 + prefix + capacity * entry), take it from there.
+  if (capacity <= limits::kMaxArrayLengthFollowed && *len >= kHashTablePrefixStart + capacity * entry_size) {
+    uint64_t derived = *len - kHashTablePrefixStart - capacity * static_cast<uint64_t>(entry_size);
+    if (derived <= 4) prefix_size = static_cast<int64_t>(derived);
+  }
   uint64_t start = static_cast<uint64_t>(kHashTablePrefixStart + prefix_size);
   auto need = CheckedAdd(start, capacity * static_cast<uint64_t>(entry_size));
   if (capacity > limits::kMaxArrayLengthFollowed || !need || *need > *len) {

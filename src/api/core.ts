@@ -77,8 +77,10 @@ export class Core {
    * inspect describes the heap object at `address` ("0x…", tagged or not):
    * name, type, size, properties, elements, string contents, Date, Map/Set
    * entries, Error message/stack, Promise state, buffer bytes, and for
-   * functions the definition line:column and closed-over variables. Rejects
-   * with BAD_ADDRESS when the address is not the start of a heap object.
+   * functions the definition line:column and closed-over variables.
+   * `address` may also be "global:<name>": the value of a global variable
+   * (a property of globalThis). Rejects with BAD_ADDRESS when the address is
+   * not the start of a heap object, NOT_FOUND for an unknown global.
    *
    * @example
    * const obj = await core.inspect('0x3a1f0c2d8e41', { depth: 1 });

@@ -16,10 +16,11 @@ import * as demo from './commands/demo.js';
 import * as info from './commands/info.js';
 import * as inspect from './commands/inspect.js';
 import * as reportCommand from './commands/report.js';
+import * as shell from './commands/shell.js';
 import * as stack from './commands/stack.js';
 
 /** COMMANDS lists every command module; adding a command is one import and one entry here. */
-const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, demo];
+const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, shell, demo];
 
 /** createProgram builds the commander program for one run. */
 export function createProgram(ctx: CliContext): Command {
@@ -33,6 +34,7 @@ export function createProgram(ctx: CliContext): Command {
     .option('--debug', 'print stack traces of errors')
     .addHelpText('after', '\n' + exitCodesHelp());
   for (const mod of ctx.commands) program.addCommand(mod.command(ctx));
+  shell.installBackendOption(program, ctx); // --backend native|llnode
   configure(program, ctx.io);
   return program;
 }

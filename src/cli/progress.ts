@@ -37,7 +37,7 @@ export function createProgress(stream: CliStream, enabled: boolean, now: () => n
       if (t - last < MIN_INTERVAL_MS && !finished) return;
       last = t;
       const line = progressLine(e, tick++);
-      const width = (stream.columns ?? 80) - 1;
+      const width = (stream.columns && stream.columns >= 20 ? stream.columns : 80) - 1;
       stream.write(`\r\x1b[K${line.length > width ? line.slice(0, width) : line}`);
       drawn = true;
     },

@@ -2,9 +2,15 @@
 // node), cut at 20 offsets and with random bytes flipped in its ELF header,
 // program headers, notes, V8 page headers and heap objects (1,000+ variants,
 // fixed seed). Every variant goes through the public API (openCore, then
-// info, objects, stack and path/retainers where this build has them) and
-// must end with a result or a CorescopeError with a documented code: never a
-// crash, never a hang, never another kind of error.
+// info, objects, stack, report, inspect and path/retainers where this build
+// has them) and must end with a result or a CorescopeError with a documented
+// code (not INTERNAL): never a crash, never a hang, never another error.
+//
+// Opening parses the executable's ~180,000 symbols (~0.2 s), so most
+// variants open the core with a copy of the same node whose .symtab keeps
+// only what corescope looks up by name (scripts/fuzz-corpus.mjs
+// reduceSymbols: same layout, build-id and .eh_frame); the truncations and
+// every 20th flip use the real executable.
 //
 // The variants run in a child process (sweep-child.mjs) because a crash of
 // the in-process addon would kill the test worker; a child that dies or
@@ -18,7 +24,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { findPageChunks, readElf } from '../../scripts/fuzz-corpus.mjs';
+import { findPageChunks, readElf, reduceSymbols } from '../../scripts/fuzz-corpus.mjs';
 import { openCore } from '../../src/index.js';
 import { makeCore, REPO, type MadeCore } from '../support/make-core.js';
 import { ERRORS } from '../../src/api/errors.js';
@@ -31,9 +37,10 @@ const kFlips = { 'elf-header': 100, 'program-headers': 250, notes: 250, 'page-he
 const kVariantTimeoutMs = 20_000;  // a variant slower than this is a hang
 const kSweepTimeoutMs = 15 * 60_000;
 
+type Exe = 'real' | 'reduced';
 type Variant =
-  | { kind: 'truncate'; region: string; at: number }
-  | { kind: 'flip'; region: string; bytes: Array<[number, number]> };
+  | { kind: 'truncate'; region: string; at: number; exe: Exe }
+  | { kind: 'flip'; region: string; bytes: Array<[number, number]>; exe: Exe };
 
 interface Outcome {
   i: number;
@@ -107,7 +114,7 @@ function makeVariants(r: ReturnType<typeof regions>): Variant[] {
   for (let k = 1; cuts.size < kTruncations; k++) cuts.add(Math.floor((r.size * k) / 11));
   const variants: Variant[] = [...cuts]
     .sort((a, b) => b - a)
-    .map((at) => ({ kind: 'truncate', region: at < 64 ? 'cut-elf-header' : at < r.noteEnd ? 'cut-headers-notes' : 'cut-data', at }));
+    .map((at) => ({ kind: 'truncate', region: at < 64 ? 'cut-elf-header' : at < r.noteEnd ? 'cut-headers-notes' : 'cut-data', at, exe: 'real' }));
   for (const [region, count] of Object.entries(kFlips)) {
     const ranges = r[region] as Range[];
     if (!ranges.length) throw new Error(`no ${region} found in the core`);
@@ -115,7 +122,7 @@ function makeVariants(r: ReturnType<typeof regions>): Variant[] {
       const flips = 1 + Math.floor(rand() * 4);
       const bytes: Array<[number, number]> = [];
       for (let f = 0; f < flips; f++) bytes.push([pick(ranges), 1 + Math.floor(rand() * 255)]);
-      variants.push({ kind: 'flip', region, bytes });
+      variants.push({ kind: 'flip', region, bytes, exe: variants.length % 20 === 0 ? 'real' : 'reduced' });
     }
   }
   return variants;
@@ -207,11 +214,13 @@ describe('corruption sweep', () => {
       copyFileSync(pristine, core);
       const variants = makeVariants(regions(pristine));
       expect(variants.length).toBeGreaterThanOrEqual(1000 + kTruncations);
+      const reduced = join(dir, 'node-few-symbols');
+      reduceSymbols(made.exe, reduced);
       const plan = {
         dist: join(REPO, 'dist', 'index.js'),
         core,
         pristine,
-        executable: made.exe,
+        executables: { real: made.exe, reduced },
         address: await pickAddress(made),
         variants,
       };

@@ -5,9 +5,10 @@
 //
 //   node sweep-child.mjs <plan.json> <first variant index>
 //
-// plan.json: { dist, core, pristine, executable, address, variants: [...] }.
-// A variant is { kind: 'truncate', at } or { kind: 'flip', region, bytes:
-// [[offset, xor], ...] }. The core file is modified in place before a variant
+// plan.json: { dist, core, pristine, executables: {real, reduced}, address,
+// variants: [...] }. A variant is { kind: 'truncate', at, exe } or { kind:
+// 'flip', region, bytes: [[offset, xor], ...], exe }, where exe names the
+// executable to open the core with. The core file is modified in place before a variant
 // and restored after it: flips write the old bytes back; truncations run in
 // descending order and the file is copied back from `pristine` after the last
 // one. After a crash the parent restores the file before restarting us.
@@ -24,9 +25,12 @@ const OPS = [
   ['info', (core) => core.info()],
   ['objects', (core) => core.objects({ top: 10 })],
   ['stack', (core) => core.stack()],
+  ['report', (core) => core.report()],
+  ['inspect', (core) => core.inspect(plan.address)],
   ['path', (core) => core.path(plan.address, { maxPaths: 2 })],
   ['retainers', (core) => core.retainers(plan.address, { maxPaths: 2 })],
 ];
+const NEEDS_ADDRESS = new Set(['inspect', 'path', 'retainers']);
 
 function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -39,12 +43,12 @@ function classify(err) {
   return `UNCLEAN:${name}:${String(err?.message ?? err).slice(0, 200)}`;
 }
 
-async function runVariant() {
+async function runVariant(v) {
   const out = {};
   let core;
   const t0 = performance.now();
   try {
-    core = await api.openCore(plan.core, { executable: plan.executable });
+    core = await api.openCore(plan.core, { executable: plan.executables[v.exe] });
     out.open = 'ok';
   } catch (err) {
     out.open = classify(err);
@@ -53,7 +57,7 @@ async function runVariant() {
   try {
     for (const [name, fn] of OPS) {
       if (typeof core[name] !== 'function' || !core.supports(name)) continue;
-      if ((name === 'path' || name === 'retainers') && !plan.address) continue;
+      if (NEEDS_ADDRESS.has(name) && !plan.address) continue;
       try {
         const r = await fn(core);
         out[name] = r && typeof r === 'object' ? 'ok' : `UNCLEAN:result:${typeof r}`;
@@ -83,7 +87,7 @@ for (let i = first; i < plan.variants.length; i++) {
       return [off, b];
     });
   }
-  const r = await runVariant();
+  const r = await runVariant(v);
   if (v.kind === 'truncate') {
     if (plan.variants[i + 1]?.kind !== 'truncate') restoreAll();
   } else {

@@ -100,6 +100,16 @@ counter(); // secret becomes 43, and inner is compiled
 const lazy = makeLazy();
 const arrow = (x) => x * 2;
 
+const weakKey = { weak: 'key' };
+const weakMap = new WeakMap([[weakKey, 'weak-value']]);
+const weakSet = new WeakSet([weakKey]);
+function boundTarget(a, b) {
+  return [this, a, b];
+}
+
+const cycle = { label: 'cycle' };
+cycle.self = cycle; // inspect --depth must stop here
+
 const root = new InspectRoot();
 Object.assign(root, {
   target,
@@ -141,6 +151,12 @@ Object.assign(root, {
   boxedString: new String('boxed'),
   bigint: 12345678901234567890123n,
   heapNumber: 0.1,
+  cycle,
+  weakKey,
+  weakMap,
+  weakSet,
+  regexp: /ab+c/gi,
+  bound: boundTarget.bind({ self: 'bound-this' }, 'first-arg', 2),
 });
 
 // lineColumn returns the 1-based line and column of the first `needle` in this file.
@@ -200,6 +216,9 @@ const truth = {
   boxedString: 'boxed',
   bigint: root.bigint.toString(),
   heapNumber: 0.1,
+  weakValue: 'weak-value',
+  regexp: { source: 'ab+c', flags: 'gi' },
+  bound: { target: 'boundTarget', args: ['first-arg', 2] },
 };
 
 globalThis.__inspectRoot = root;

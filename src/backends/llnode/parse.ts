@@ -139,9 +139,11 @@ export function parseValue(s: string): LlValue {
 export function parseInspect(text: string, address: string): InspectParsed {
   const clean = stripAnsi(text).trim();
   const lines = clean.split('\n');
-  const first = lines[0] ?? '';
+  const raw = lines[0] ?? '';
+  // `-m` puts the map right after the address: "0x…(map=0x…):<Object: …".
+  const map = /\(map=(0x[0-9a-f]+)\)/i.exec(raw)?.[1];
+  const first = raw.replace(/\(map=0x[0-9a-f]+\)/i, '');
   const headMatch = /^(?:(0x[0-9a-f]+):)?<([^:>\s]+)(?::\s?([^\n]*))?$/i.exec(first.trim());
-  const map = /\(map=(0x[0-9a-f]+)\)/i.exec(first)?.[1];
   let head: LlValue;
   if (lines.length === 1) head = parseValue(first);
   else if (headMatch) head = { address: headMatch[1] ? hex(headMatch[1]) : address, tag: headMatch[2]!, rest: (headMatch[3] ?? '').replace(/\s*(properties|elements|internal fields)\s*\{\s*$/, '').replace(/\s*\(map=0x[0-9a-f]+\)/i, '') };

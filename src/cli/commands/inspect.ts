@@ -28,13 +28,13 @@ export function command(ctx: CliContext): Command {
   return new Command('inspect')
     .description('describe one heap object: properties, elements, strings, closures, Map/Set, Error, Promise, buffers')
     .argument('<core>', 'the core dump file')
-    .argument('<address>', 'the object address, e.g. 0x3a1f0c2d8e41 (from `objects`/`instances`, or another inspect)')
+    .argument('<address>', 'the object address, e.g. 0x3a1f0c2d8e41 (from `objects`/`instances`, or another inspect), or global:<name> for a global variable')
     .option('-d, --depth <n>', 'expand nested objects this many levels', count('--depth'), 0)
     .option('--max-string <bytes>', 'cut string values after this many bytes', count('--max-string'), 1000)
     .option('--max-elements <n>', 'show at most this many elements / entries', count('--max-elements'), 100)
     .option('--max-properties <n>', 'show at most this many properties', count('--max-properties'), 200)
     .action((corePath: string, address: string, opts: InspectCliOptions, cmd: Command) => {
-      const addr = parseAddress(address);
+      const addr = /^global:./.test(address) ? address : parseAddress(address);
       return runOnCore(ctx, cmd, corePath, (core) => collect(core, addr, opts), render);
     });
 }
@@ -60,19 +60,25 @@ export function collect(core: Core, address: string, opts: InspectCliOptions = {
 
 /** render prints an InspectResult as an indented outline. */
 export function render(obj: InspectResult): string {
-  return renderObject(obj, '').join('\n') + '\n';
+  // The top object's warnings go to stderr (context.ts emit); nested ones stay inline.
+  return renderObject(obj, '', false).join('\n') + '\n';
 }
 
-/** valueText renders a value on one line: 42, 'text', Point {x: 1} @0x…. */
-export function valueText(v: InspectValue): string {
+/** VALUE_WIDTH bounds a string value in one line of human output (--json has it all). */
+const VALUE_WIDTH = 80;
+
+/** valueText renders a value on one line: 42, "text", Point {x: 1} @0x…. */
+export function valueText(v: InspectValue, width = VALUE_WIDTH): string {
   switch (v.type) {
     case 'smi':
       return String(v.value);
     case 'number':
       return v.text ?? String(v.value);
     case 'string': {
-      const more = v.truncated ? `… (${formatCount(v.length ?? 0)} chars)` : '';
-      return `${JSON.stringify(v.value ?? '')}${more}`;
+      const s = String(v.value ?? '');
+      const cut = s.length > width || v.truncated;
+      const shown = JSON.stringify(s.length > width ? s.slice(0, width) : s);
+      return cut ? `${shown.slice(0, -1)}…" (${formatCount(v.length ?? s.length)} chars)` : shown;
     }
     case 'oddball':
     case 'hole':
@@ -98,7 +104,7 @@ export function valueText(v: InspectValue): string {
   }
 }
 
-function renderObject(o: InspectObject, indent: string): string[] {
+function renderObject(o: InspectObject, indent: string, withWarnings = true): string[] {
   const lines: string[] = [];
   const size = o.size === null ? 'size unknown' : formatBytes(o.size);
   const proto = o.prototype ? ', a prototype' : '';
@@ -194,7 +200,7 @@ function renderObject(o: InspectObject, indent: string): string[] {
     lines.push(`${sub}slots (${formatCount(o.slots.length)}${o.slots.truncated ? ', first shown' : ''}):`);
     o.slots.items.forEach((v, i) => lines.push(`${sub}  [${i}] ${valueText(v)}`));
   }
-  for (const w of o.warnings ?? []) lines.push(`${sub}warning: ${w.message}`);
+  if (withWarnings) for (const w of o.warnings ?? []) lines.push(`${sub}warning: ${w.message}`);
   return lines;
 }
 

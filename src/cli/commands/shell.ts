@@ -372,14 +372,14 @@ async function runShell(ctx: CliContext, cmd: Command, corePath: string): Promis
   });
   if (interactive) ctx.io.stdout.write(`corescope shell on ${corePath}: type help for the commands, exit to leave\n`);
   try {
-    rl.prompt();
+    if (interactive) rl.prompt();
     for await (const line of rl) {
       if (line.trim()) saveHistory(line);
       const signal = relay.begin();
       const more = await session.run(line, signal);
       relay.end();
       if (!more) break;
-      rl.prompt();
+      if (interactive) rl.prompt();
     }
   } finally {
     rl.close();

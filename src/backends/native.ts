@@ -1,0 +1,64 @@
+// The native backend: the addon's Core, seen as a Backend. Core already has
+// the Backend's methods (objects, instances, inspect, refs, stack) with the
+// same signatures; this adapter only names the engine and turns a method the
+// loaded addon lacks into BACKEND_UNAVAILABLE. Knows src/api only.
+
+import type { Core } from '../api/core.js';
+import { openCore } from '../api/open-core.js';
+import type { OpenOptions, StackOptions, StackResult } from '../api/types.js';
+import { unsupported, type Backend, type Result } from './backend.js';
+
+type Method = (...args: unknown[]) => Promise<Result>;
+
+/** NativeBackend wraps an opened Core. */
+export class NativeBackend implements Backend {
+  readonly name = 'native' as const;
+  readonly core: Core;
+
+  constructor(core: Core) {
+    this.core = core;
+  }
+
+  get path(): string {
+    return this.core.path;
+  }
+
+  supports(method: string): boolean {
+    return typeof (this.core as unknown as Record<string, unknown>)[method] === 'function' && this.core.supports(method);
+  }
+
+  #call(method: string, args: unknown[]): Promise<Result> {
+    const fn = (this.core as unknown as Record<string, Method | undefined>)[method];
+    if (typeof fn !== 'function' || !this.core.supports(method)) return Promise.reject(unsupported('native', method));
+    return fn.apply(this.core, args);
+  }
+
+  objects(opts?: object): Promise<Result> {
+    return this.#call('objects', [opts]);
+  }
+
+  instances(...args: unknown[]): Promise<Result> {
+    return this.#call('instances', args);
+  }
+
+  inspect(...args: unknown[]): Promise<Result> {
+    return this.#call('inspect', args);
+  }
+
+  refs(...args: unknown[]): Promise<Result> {
+    return this.#call('refs', args);
+  }
+
+  stack(opts?: StackOptions): Promise<StackResult> {
+    return this.core.stack(opts);
+  }
+
+  close(): Promise<void> {
+    return this.core.close();
+  }
+}
+
+/** openNativeBackend opens a core with the addon. */
+export async function openNativeBackend(path: string, options: OpenOptions = {}): Promise<NativeBackend> {
+  return new NativeBackend(await openCore(path, options));
+}

@@ -1,0 +1,158 @@
+// The llnode backend (lldb + llnode 4.0), differentially against the native
+// backend and the scenario's own counts, on Node 18 and 20 cores (where
+// llnode still reads something): the JS frame names of the crashed thread,
+// `findrefs -n <property>` counts, the properties of an object, and the
+// referrers of an address. Also: `--backend llnode` without lldb/llnode is
+// BACKEND_UNAVAILABLE (exit 11) naming the install. The llnode cases run
+// where scripts/install-llnode.sh installed lldb and llnode (CI does), and
+// are skipped with that reason elsewhere.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Core } from '../../src/api/core.js';
+import { openCore } from '../../src/api/open-core.js';
+import { ERRORS } from '../../src/api/errors.js';
+import type { StackResult } from '../../src/api/types.js';
+import { openLlnodeBackend, type LlnodeBackend } from '../../src/backends/llnode/backend.js';
+import { parseBt, parseHistogram, parseInspect, parseRefs } from '../../src/backends/llnode/parse.js';
+import { findLldb, findPlugin } from '../../src/backends/llnode/session.js';
+import { hasAddon, spawnCli } from '../support/cli.js';
+import { makeCore, type MadeCore } from '../support/make-core.js';
+import { testedVersions } from '../support/node-versions.js';
+
+const lldb = findLldb();
+const plugin = findPlugin();
+const hasLlnode = Boolean(lldb && plugin && hasAddon);
+const NO_LLNODE = !hasAddon
+  ? 'SKIPPED: the native addon is not built (npm run build:native)'
+  : `SKIPPED: ${!lldb ? 'lldb' : 'the llnode plugin'} is not installed (run scripts/install-llnode.sh; CI does)`;
+
+// Node 18 and 20: where llnode 4.0 still names JS frames and finds properties.
+const DIFF_VERSIONS = testedVersions().filter((v) => v === 18 || v === 20);
+
+describe('llnode output parsers', () => {
+  it('reads the findjsobjects histogram with its totals', () => {
+    const h = parseHistogram(
+      ' Instances  Total Size Name\n ---------- ---------- ----\n          1         24 console\n         52       2048 \n        116       3712 (Array)\n ---------- ---------- \n        169       5784 \n',
+    );
+    expect(h.rows).toEqual([
+      { count: 1, bytes: 24, name: 'console' },
+      { count: 52, bytes: 2048, name: '' },
+      { count: 116, bytes: 3712, name: '(Array)' },
+    ]);
+    expect(h.rows.reduce((a, r) => a + r.count, 0)).toBe(h.totalCount);
+    expect(h.rows.reduce((a, r) => a + r.bytes, 0)).toBe(h.totalBytes);
+  });
+
+  it('reads findrefs property, element and context lines', () => {
+    const r = parseRefs('0xa6850a1d9b9: (Object).byId=0xa6850a1da71\n0x1000: (Array)[7]=0x2000\n0x3000: Context.value=0x2000\nnoise\n');
+    expect(r.map((x) => [x.from, x.kind, x.name, x.to])).toEqual([
+      ['0xa6850a1d9b9', 'property', 'byId', '0xa6850a1da71'],
+      ['0x1000', 'element', '7', '0x2000'],
+      ['0x3000', 'context', 'value', '0x2000'],
+    ]);
+  });
+
+  it('reads inspect output: head, properties and their values', () => {
+    const p = parseInspect('0xa6850a1f4d9:<Object: no constructor properties {\n    .id=<Smi: 101>,\n    .label=0xa6850a1f521:<String: "w101">,\n    .owner=0x195dca2c0269:<null>}>', '0xa6850a1f4d9');
+    expect(p.head.tag).toBe('Object');
+    const m = parseInspect('0x00002b9b7f84ced1(map=0x00002118a5912891):<Object: no constructor properties {\n    .id=<Smi: 1>}>', '0x2b9b7f84ced1');
+    expect([m.address, m.map, m.head.tag, m.properties.length]).toEqual(['0x2b9b7f84ced1', '0x2118a5912891', 'Object', 1]);
+    expect(p.properties.map((q) => [q.name, q.value.tag, q.value.rest])).toEqual([
+      ['id', 'Smi', '101'],
+      ['label', 'String', '"w101"'],
+      ['owner', 'null', ''],
+    ]);
+  });
+
+  it('reads bt: native frames, markers and JS frames whose arguments hold " at "', () => {
+    const bt = parseBt(
+      " * thread #1: tid = 29995, 0x0000000002155a72 node`v8::base::OS::Abort() + 18, name = 'node', stop reason = signal SIGTRAP\n" +
+        '  * frame #0: 0x0000000002155a72 node`v8::base::OS::Abort() + 18\n' +
+        '    frame #4: 0x000000000195e476 <exit>\n' +
+        '    frame #9: 0x00000000018cfd1c processTimers(this=0x1:<Object: process>, 0x3f5baa1fe2e1:<function: processTimers at node:internal/timers:1:10>) at node:internal/timers:1:10 fn=0x00003f5baa1fe2e1\n' +
+        '    frame #6: 0x00007f8071dcd8de\n',
+    )!;
+    expect(bt.tid).toBe(29995);
+    expect(bt.stopReason).toBe('signal SIGTRAP');
+    expect(bt.frames[0]!.native?.symbol).toBe('v8::base::OS::Abort() + 18');
+    expect(bt.frames[1]!.marker).toBe('<exit>');
+    expect(bt.frames[2]!.js).toEqual({ name: 'processTimers', script: 'node:internal/timers', line: 1, column: 10, fn: '0x3f5baa1fe2e1' });
+    expect(bt.frames[3]!.js).toBeUndefined();
+  });
+});
+
+describe('--backend llnode without lldb or llnode', () => {
+  it('fails with BACKEND_UNAVAILABLE (exit 11) naming the install', async () => {
+    const saved = process.env.CORESCOPE_LLDB;
+    process.env.CORESCOPE_LLDB = '/nonexistent/lldb';
+    try {
+      const run = await spawnCli(['--backend', 'llnode', '-e', process.execPath, 'stack', '/nonexistent-core']);
+      expect(run.code).toBe(ERRORS.BACKEND_UNAVAILABLE.exitCode);
+      expect(run.code).toBe(11);
+      expect(run.stderr).toMatch(/needs lldb/);
+      expect(run.stderr).toMatch(/install-llnode\.sh/);
+      expect(run.stderr).toMatch(/apt-get install -y lldb liblldb-dev/);
+    } finally {
+      if (saved === undefined) delete process.env.CORESCOPE_LLDB;
+      else process.env.CORESCOPE_LLDB = saved;
+    }
+  });
+});
+
+describe.skipIf(!hasLlnode || DIFF_VERSIONS.length === 0)(`llnode vs native ${hasLlnode ? '' : NO_LLNODE}`, () => {
+  describe.each(DIFF_VERSIONS)('Node %i', (major) => {
+    let made: MadeCore;
+    let core: Core;
+    let ll: LlnodeBackend;
+
+    beforeAll(async () => {
+      made = await makeCore('uncaught-error', major);
+      core = await openCore(made.corePath, { executable: made.exe });
+      ll = await openLlnodeBackend(made.corePath, { executable: made.exe });
+    }, 600_000);
+    afterAll(async () => {
+      await ll?.close();
+      await core?.close();
+    });
+
+    it('names the crashed thread\'s JS frames as the native backend does', async () => {
+      const [llStack, nativeStack]: StackResult[] = await Promise.all([ll.stack({ threads: 'crashed' }), core.stack({ threads: 'crashed' })]);
+      const llNames = llStack.threads[0]!.frames.filter((f) => f.kind === 'js').map((f) => f.function);
+      const nativeNames = nativeStack.threads[0]!.frames.filter((f) => f.kind.startsWith('js')).map((f) => f.function);
+      expect(llNames).toContain(made.truth.crash.function);
+      expect(llNames).toEqual(nativeNames);
+      // Both see the same crashed thread.
+      expect(llStack.threads[0]!.id).toBe(nativeStack.threads[0]!.id);
+    }, 300_000);
+
+    it('counts `findrefs -n <property>` holders as the scenario created them', async () => {
+      // Every LeakyThing has .payload and .when; nothing else in the process has those names.
+      const payload = await ll.findrefsByName('payload');
+      expect(new Set(payload.map((r) => r.address)).size).toBe(made.truth.counts.LeakyThing);
+    }, 300_000);
+
+    it('reads the same properties of an object as the native inspect', async () => {
+      const [first] = await ll.findrefsByName('payload');
+      expect(first).toBeDefined();
+      const [a, b] = await Promise.all([ll.inspect(first!.address), core.inspect(first!.address)]);
+      const names = (r: typeof a) => (r.properties ?? []).map((p) => p.name);
+      expect(names(a)).toEqual(names(b));
+      const id = (r: typeof a) => (r.properties ?? []).find((p) => p.name === 'id')?.value.value;
+      expect(id(a)).toBe(id(b));
+      const payloadOf = (r: typeof a) => (r.properties ?? []).find((p) => p.name === 'payload')?.value.value;
+      expect(payloadOf(a)).toBe(`payload-${id(b)}`);
+    }, 300_000);
+
+    it('finds the referrers of an address that the native refs finds', async (ctx) => {
+      if (!core.supports('refs')) return ctx.skip('SKIPPED: the native addon has no refs method yet');
+      const [first] = await ll.findrefsByName('payload');
+      const llRefs = await ll.refs(first!.address);
+      const nativeRefs = (await (core as unknown as { refs(a: string): Promise<object> }).refs(first!.address)) as object;
+      const nativeAddrs = new Set(JSON.stringify(nativeRefs).match(/0x[0-9a-f]+/g) ?? []);
+      // The `things` array holds every LeakyThing: both must name it.
+      const arrayRef = llRefs.referrers.find((r) => r.edgeType === 'element');
+      expect(arrayRef, JSON.stringify(llRefs.referrers)).toBeDefined();
+      expect(nativeAddrs.has(arrayRef!.address)).toBe(true);
+    }, 300_000);
+  });
+});

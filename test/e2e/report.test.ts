@@ -1,0 +1,206 @@
+// `report` on real cores: the thrown error and its cause chain compared with
+// what the scenario threw (its arguments and source), crash signatures that
+// group two crashes of one bug (different message text and heap contents)
+// and separate a different bug, cores made other ways (process.abort() →
+// SIGABRT, SIGSEGV sent with process.kill) that have a stack but no thrown
+// value, thrown non-Error values, and triage of several cores with --group.
+// The uncaught-error core of every tested version is shared with stack.test.ts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { crashSignature, scriptBasename } from '../../src/analyses/crash-signature.js';
+import { openCore } from '../../src/api/open-core.js';
+import type { CrashReport } from '../../src/api/types.js';
+import { redactEnvironment, type ReportDocument } from '../../src/cli/commands/report.js';
+import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
+import { makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
+import { testedVersions } from '../support/node-versions.js';
+import { crashTimerSites, jsFrames, scriptIs, siteOf } from '../support/scenario-sites.js';
+
+async function reportOf(made: MadeCore): Promise<CrashReport> {
+  const core = await openCore(made.corePath, { executable: made.exe });
+  try {
+    return await core.report();
+  } finally {
+    await core.close();
+  }
+}
+
+async function docOf(made: MadeCore): Promise<ReportDocument> {
+  const run = await runCli(['report', made.corePath, '--exe', made.exe, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as ReportDocument;
+}
+
+/** EXTRA: the version the single-version cases (abort, segv, values, signatures) use. */
+const EXTRA = testedVersions().includes(22) ? 22 : testedVersions()[0]!;
+
+describe('crash signatures and redaction (no core)', () => {
+  it('hash the top JS frames by function and script basename plus the error constructor, not lines or paths', () => {
+    const frame = (fn: string, script: string, line: number) => ({ kind: 'js-interpreted', function: fn, script, line });
+    const a = crashSignature({ frames: [frame('f', '/srv/a/x.js', 3), frame('g', 'file:///srv/a/y.js', 9)], errorConstructor: 'TypeError' });
+    const b = crashSignature({ frames: [frame('f', '/other/x.js', 30), frame('g', '/y.js', 1)], errorConstructor: 'TypeError' });
+    const c = crashSignature({ frames: [frame('f', '/srv/a/x.js', 3), frame('g', '/srv/a/y.js', 9)], errorConstructor: 'RangeError' });
+    expect(a.signature).toMatch(/^[0-9a-f]{16}$/);
+    expect(a.signature).toBe(b.signature);
+    expect(a.signature).not.toBe(c.signature);
+    expect(a.parts).toEqual(['error TypeError', 'f x.js', 'g y.js']);
+    expect(scriptBasename('node:internal/timers')).toBe('node:internal/timers');
+  });
+
+  it('redacts values of secret-looking environment names only', () => {
+    expect(redactEnvironment(['PATH=/bin', 'AWS_SECRET_ACCESS_KEY=abc', 'GITHUB_TOKEN=x', 'DB_PASSWORD=p=q', 'HOME=/root'])).toEqual([
+      'PATH=/bin',
+      'AWS_SECRET_ACCESS_KEY=<redacted>',
+      'GITHUB_TOKEN=<redacted>',
+      'DB_PASSWORD=<redacted>',
+      'HOME=/root',
+    ]);
+  });
+});
+
+describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, () => {
+  describe.each(testedVersions())('Node %i, uncaught Error with a cause chain', (major) => {
+    let made: MadeCore;
+    let rep: CrashReport;
+
+    beforeAll(async () => {
+      made = await makeCore('crash-timer', major, { args: ['7'] });
+      rep = await reportOf(made);
+    });
+
+    it('finds the thrown Error, its message and code', () => {
+      expect(rep.crashKind).toBe('uncaught-exception');
+      expect(rep.thrown.found).toBe(true);
+      const e = rep.error!;
+      expect(e.type).toBe('error');
+      expect(e.constructor).toBe('Error');
+      expect(e.name).toBe('Error');
+      expect(e.message).toBe(made.truth.crash.message);
+      expect(e.code).toBe('E_REQUEST_FAILED');
+    });
+
+    it('follows the whole cause chain: Error ← RangeError ← TypeError', () => {
+      const middle = rep.error!.cause!;
+      expect(middle.constructor).toBe('RangeError');
+      expect(middle.message).toBe('retry budget exhausted after 7 tries');
+      const root = middle.cause!;
+      expect(root.constructor).toBe('TypeError');
+      expect(root.message).toBe('socket 7 reset');
+      expect(root.cause).toBeUndefined();
+    });
+
+    it("rebuilds the error's stack with the creating frames and their lines", () => {
+      const e = rep.error!;
+      expect(e.stack!.split('\n')[0]).toBe(`Error: ${made.truth.crash.message}`);
+      const created = siteOf('crashNow', 'crash-timer.js', 'const err = new Error', 'new Error');
+      expect(e.stack).toMatch(new RegExp(`at crashNow \\(\\S*crash-timer\\.js:${created.line}:${created.column}\\)`));
+      const call = crashTimerSites()[1]!;
+      expect(e.stack).toMatch(new RegExp(`at handleRequest \\(\\S*crash-timer\\.js:${call.line}:${call.column}\\)`));
+    });
+
+    it('says where it was thrown: the throw statement', () => {
+      const site = crashTimerSites()[0]!;
+      expect(scriptIs(rep.thrown.thrownAt!.script, 'crash-timer.js')).toBe(true);
+      expect(rep.thrown.thrownAt).toMatchObject({ line: site.line, column: site.column });
+    });
+  });
+
+  describe(`Node ${EXTRA}: signatures, other crash kinds, thrown values, --group`, () => {
+    const cores: Record<string, MadeCore> = {};
+
+    beforeAll(async () => {
+      cores.a = await makeCore('crash-timer', EXTRA, { args: ['7'] });
+      cores.b = await makeCore('crash-timer', EXTRA, { args: ['3'] });
+      cores.other = await makeCore('crash-timer', EXTRA, { args: ['3', 'other'] });
+      cores.abort = await makeCore('abort', EXTRA);
+      cores.segv = await makeCore('crash-segv', EXTRA);
+      cores.string = await makeCore('crash-value', EXTRA, { args: ['string'] });
+      cores.object = await makeCore('crash-value', EXTRA, { args: ['object'] });
+    });
+
+    it('gives two crashes of one bug with different data the same signature, and another bug a different one', async () => {
+      const [a, b, other] = await Promise.all([docOf(cores.a!), docOf(cores.b!), docOf(cores.other!)]);
+      expect(a.error!.message).not.toBe(b.error!.message);
+      expect(a.process.commandLine).not.toEqual(b.process.commandLine);
+      expect(a.signature.signature).toBe(b.signature.signature);
+      expect(other.error!.constructor).toBe('TypeError');
+      expect(other.signature.signature).not.toBe(a.signature.signature);
+      expect(a.signature.parts[0]).toBe('error Error');
+      expect(a.signature.parts.slice(1, 3)).toEqual(['crashNow crash-timer.js', 'handleRequest crash-timer.js']);
+    });
+
+    it('reports a process.abort() core (SIGABRT): a stack through libc, JS frames, no thrown value', async () => {
+      const made = cores.abort!;
+      const doc = await docOf(made);
+      expect(doc.crashKind).toBe('abort');
+      expect(doc.error).toBeNull();
+      expect(doc.thrown.found).toBe(false);
+      expect(doc.thrown.reason).toMatch(/SIGABRT/);
+      if (made.route === 'crash') expect(doc.process.signal.name).toBe('SIGABRT');
+      // The signal arrives in libc (no frame pointers): CFI from libc's .eh_frame gets out of it.
+      expect(doc.stack.some((f) => f.unwoundBy === 'cfi')).toBe(true);
+      expect(doc.stack.map((f) => f.function)).toContain('node::Abort');
+      const lines = readFileSync(join(SCENARIOS, 'abort.js'), 'utf8').split('\n');
+      const abortLine = lines.findIndex((l) => l.includes('process.abort()')) + 1;
+      const js = jsFrames(doc.stack);
+      expect(js[0]!.function).toBe('abortNow');
+      expect(js[0]!.line).toBe(abortLine);
+      expect(js.map((f) => f.function)).toContain('timerCallback');
+    });
+
+    it('reports a SIGSEGV sent with process.kill: a stack with the JS caller, no thrown value', async () => {
+      const made = cores.segv!;
+      const doc = await docOf(made);
+      expect(doc.crashKind).toBe('segfault');
+      expect(doc.error).toBeNull();
+      expect(doc.thrown.reason).toMatch(/SIGSEGV/);
+      const js = jsFrames(doc.stack);
+      const site = siteOf('segvNow', 'crash-segv.js', 'KILL-SITE', 'process.kill(');
+      const segv = js.find((f) => f.function === 'segvNow')!;
+      expect(segv).toBeDefined();
+      expect(scriptIs(segv.script, 'crash-segv.js')).toBe(true);
+      expect(segv.line).toBe(site.line);
+      expect(doc.stack[0]!.kind).toBe('native');
+    });
+
+    it('reports a thrown string as a string, not an Error', async () => {
+      const doc = await docOf(cores.string!);
+      expect(doc.thrown.found).toBe(true);
+      expect(doc.error!.type).toBe('string');
+      expect(doc.error!.preview).toBe("'plain string thrown'");
+      expect(doc.signature.parts[0]).toBe('error string');
+    });
+
+    it('reports a thrown plain object with its properties', async () => {
+      const doc = await docOf(cores.object!);
+      expect(doc.error!.type).toBe('object');
+      expect(doc.error!.constructor).toBe('Object');
+      expect(doc.error!.code).toBe('E_PLAIN');
+      expect(doc.error!.preview).toBe("{ reason: 'plain object thrown', retry: false, code: 'E_PLAIN' }");
+    });
+
+    it('prints a human report with the error, its causes and the signature', async () => {
+      const run = await runCli(['report', cores.a!.corePath, '--exe', cores.a!.exe]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Error: ${cores.a!.truth.crash.message}`);
+      expect(run.stdout).toContain('RangeError: retry budget exhausted after 7 tries');
+      expect(run.stdout).toContain('TypeError: socket 7 reset');
+      expect(run.stdout).toMatch(/signature\s+[0-9a-f]{16}/);
+    });
+
+    it('--group triages several cores: one NDJSON record per core, an error record for a bad one, then the groups', async () => {
+      const bad = join(cores.a!.dir, 'no-such-core');
+      const run = await runCli(['report', cores.a!.corePath, bad, cores.b!.corePath, cores.other!.corePath, '--group', '--json']);
+      const records = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records).toHaveLength(5);
+      expect(records[1]).toEqual({ core: bad, error: expect.objectContaining({ code: 'FILE_NOT_FOUND' }) });
+      expect(run.code).toBe(3); // the first failure's exit code (FILE_NOT_FOUND)
+      const groups = (records[4] as { groups: Array<{ signature: string; count: number; cores: string[] }> }).groups;
+      expect(groups.map((g) => g.count)).toEqual([2, 1]);
+      expect(groups[0]!.cores).toEqual([cores.a!.corePath, cores.b!.corePath]);
+      expect(groups[1]!.cores).toEqual([cores.other!.corePath]);
+    });
+  });
+});

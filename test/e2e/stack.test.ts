@@ -1,0 +1,136 @@
+// `stack` / `bt` on real crash cores of every tested Node version. The truth
+// is the scenario's own source: each expected line:column is found in
+// test/scenarios/crash-timer.js (and lib.js) by its marker comment and the
+// token V8 reports the position of (the `throw` for the top frame, the
+// callee's name for call sites), so editing the scenario cannot silently
+// break the test. Also checks threads against truth.json and --args.
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { openCore } from '../../src/api/open-core.js';
+import type { StackResult } from '../../src/api/types.js';
+import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
+import { makeCore, type MadeCore } from '../support/make-core.js';
+import { testedVersions } from '../support/node-versions.js';
+import { crashTimerSites, jsFrames, scriptIs } from '../support/scenario-sites.js';
+
+describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, () => {
+  describe.each(testedVersions())('Node %i, uncaught Error thrown from a timer', (major) => {
+    let made: MadeCore;
+    let stack: StackResult;
+    let withArgs: StackResult;
+
+    beforeAll(async () => {
+      made = await makeCore('crash-timer', major, { args: ['7'] });
+      const core = await openCore(made.corePath, { executable: made.exe });
+      try {
+        stack = await core.stack();
+        withArgs = await core.stack({ args: true, threads: 'crashed' });
+      } finally {
+        await core.close();
+      }
+    });
+
+    it('lists every thread of the process, the crashing main thread first and only it marked crashed', () => {
+      expect(stack.schemaVersion).toBe(1);
+      expect(stack.threads.map((t) => t.id).sort((a, b) => a - b)).toEqual(made.truth.threads.map((t) => t.id));
+      expect(stack.threads[0]!.id).toBe(made.truth.pid);
+      expect(stack.threads[0]!.crashed).toBe(true);
+      expect(stack.threads.filter((t) => t.crashed)).toHaveLength(1);
+      for (const t of stack.threads) {
+        expect(t.frames.length, `thread ${t.id}`).toBeGreaterThan(1);
+        for (const f of t.frames) {
+          expect(f.pc).toMatch(/^0x[0-9a-f]+$/);
+          expect(['registers', 'fp', 'cfi', 'scan']).toContain(f.unwoundBy);
+        }
+      }
+    });
+
+    it('names the JS frames in order: crashNow ← handleRequest ← dispatch ← crashPoint ← timerCallback ← listOnTimeout ← processTimers', () => {
+      const names = jsFrames(stack.threads[0]!.frames).map((f) => f.function);
+      expect(names.slice(0, 7)).toEqual([
+        'crashNow',
+        'handleRequest',
+        'dispatch',
+        'crashPoint',
+        'timerCallback',
+        'listOnTimeout',
+        'processTimers',
+      ]);
+    });
+
+    it('gives each user frame its file and the exact line:column of the throw or call site', () => {
+      const js = jsFrames(stack.threads[0]!.frames);
+      for (const [i, site] of crashTimerSites().entries()) {
+        const f = js[i]!;
+        expect(f.function).toBe(site.function);
+        expect(scriptIs(f.script, site.file), `${f.script} is ${site.file}`).toBe(true);
+        expect({ line: f.line, column: f.column, positionKind: f.positionKind }, site.function).toEqual({
+          line: site.line,
+          column: site.column,
+          positionKind: 'exact',
+        });
+      }
+      const timers = js.slice(5, 7);
+      for (const f of timers) {
+        expect(f.script).toBe('node:internal/timers');
+        expect(f.line).toBeGreaterThan(0);
+      }
+    });
+
+    it('labels V8 frames by kind: the throw goes through an exit frame, JS is entered through an entry frame', () => {
+      const frames = stack.threads[0]!.frames;
+      const kinds = frames.map((f) => f.kind);
+      const firstJs = kinds.findIndex((k) => k.startsWith('js'));
+      expect(kinds.slice(0, firstJs)).toContain('exit');
+      expect(kinds.slice(firstJs)).toContain('entry');
+      expect(frames[0]!.kind).toBe('native');
+      expect(frames[0]!.unwoundBy).toBe('registers');
+      // Below the JS: node's event loop, symbolized from the executable.
+      expect(frames.map((f) => f.function)).toContain('uv_run');
+      // Builtins run from the remapped embedded blob on Node 22+, from .text before: named either way.
+      expect(frames.some((f) => f.symbol?.startsWith('Builtins_InterpreterEntryTrampoline'))).toBe(true);
+    });
+
+    it('shows the receiver and arguments of JS frames with --args', () => {
+      const js = jsFrames(withArgs.threads[0]!.frames);
+      const crashNow = js[0]!;
+      expect(crashNow.argc).toBe(1);
+      expect(crashNow.args).toHaveLength(1);
+      // handleRequest({ id, sessions: sessions.length }) with id 7: 7 × 1000 sessions.
+      expect(crashNow.args![0]!.preview).toBe(`{ id: 7, sessions: ${made.truth.counts.sessions} }`);
+      expect(crashNow.receiver!.preview).toBe('undefined'); // a strict (ESM) function called plainly
+      const timerCallback = js[4]!;
+      expect(timerCallback.receiver!.preview).toMatch(/^Timeout @0x/); // node calls timer callbacks on the Timeout
+      const dispatch = js[2]!;
+      expect(dispatch.function).toBe('dispatch');
+      expect(dispatch.argc).toBe(0);
+    });
+  });
+
+  describe('CLI', () => {
+    let made: MadeCore;
+    const major = testedVersions().includes(22) ? 22 : testedVersions()[0]!;
+    beforeAll(async () => {
+      made = await makeCore('crash-timer', major, { args: ['7'] });
+    });
+
+    it('`stack --json` prints the StackResult with schemaVersion 1', async () => {
+      const run = await runCli(['stack', made.corePath, '--exe', made.exe, '--json', '--crashed']);
+      expect(run.code).toBe(0);
+      const data = JSON.parse(run.stdout) as StackResult;
+      expect(data.schemaVersion).toBe(1);
+      expect(data.threads).toHaveLength(1);
+      expect(data.threads[0]!.crashed).toBe(true);
+      expect(jsFrames(data.threads[0]!.frames)[0]!.function).toBe('crashNow');
+    });
+
+    it('`bt` is an alias that prints JS frames as "fn (file:line:col)"', async () => {
+      const run = await runCli(['bt', made.corePath, '--exe', made.exe, '--crashed']);
+      expect(run.code).toBe(0);
+      const site = crashTimerSites()[0]!;
+      expect(run.stdout).toContain(`crashNow (`);
+      expect(run.stdout).toMatch(new RegExp(`crash-timer\\.js:${site.line}:${site.column}\\) \\[js-`));
+      expect(run.stdout).toMatch(/^thread \d+ .*crashed/m);
+    });
+  });
+});
