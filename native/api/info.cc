@@ -170,13 +170,14 @@ std::vector<std::string> SplitPsargs(const std::string& s) {
   return out;
 }
 
-void WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vector<std::string>& warnings) {
+Status WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vector<std::string>& warnings) {
   auto pages = heap::PageTable::Discover(session.target(), progress);
   w.Key("heap");
+  if (!pages && pages.error().code == ErrorCode::kCancelled) return pages.error();
   if (!pages) {
     warnings.push_back("HEAP_NOT_FOUND: " + pages.error().message);
     w.Null();
-    return;
+    return OkStatus();
   }
   struct Acc {
     uint64_t pages = 0, bytes = 0;
@@ -203,6 +204,7 @@ void WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vector<
   }
   w.EndArray();
   w.EndObject();
+  return OkStatus();
 }
 
 Result<std::string> Info(Session& session, const Args& args, Progress& progress) {
@@ -274,7 +276,7 @@ Result<std::string> Info(Session& session, const Args& args, Progress& progress)
   }
   w.EndArray();
 
-  WriteHeap(w, session, progress, warnings);
+  if (auto s = WriteHeap(w, session, progress, warnings); !s) return s.error();
 
   uint64_t mapped = 0, dumped = 0;
   for (const elf::LoadSegment& l : core.loads()) {

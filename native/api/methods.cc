@@ -46,6 +46,7 @@ const Registry& AllMethods() {
     RegisterHeapMethods(*r);
     RegisterInspectMethods(*r);
     RegisterStackMethods(*r);
+    RegisterGraphMethods(*r);
     return r;
   }();
   return *registry;

@@ -90,6 +90,7 @@ void RegisterInfoMethods(Registry& r);      // api/info.cc       (issue: foundat
 void RegisterHeapMethods(Registry& r);      // api/heap_methods.cc  (objects, instances)
 void RegisterInspectMethods(Registry& r);   // api/inspect_methods.cc (inspect)
 void RegisterStackMethods(Registry& r);     // api/stack_methods.cc (stack, report)
+void RegisterGraphMethods(Registry& r);     // api/graph_methods.cc (graph, refs, path, retained, leaks)
 
 // AllMethods returns the registry with every feature registered.
 const Registry& AllMethods();

@@ -65,6 +65,10 @@ void Worker::Execute(const ExecutionProgress& ep) {
     error_ = MakeError(ErrorCode::kInternal, "internal error (unknown exception)", "please report it");
   }
   progress_->SetSink(nullptr);
+  // cancel() promises a CANCELLED rejection, even if the work got to finish.
+  if (progress_->Cancelled() && (!error_ || error_->code != ErrorCode::kInternal)) {
+    error_ = MakeError(ErrorCode::kCancelled, "the call was cancelled");
+  }
 }
 
 void Worker::OnProgress(const ProgressItem* data, size_t count) {

@@ -89,7 +89,8 @@ Result<std::shared_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
-    return MakeError(ErrorCode::kFileNotFound, "cannot open " + path + ": " + std::strerror(e));
+    return MakeError(ErrorCode::kFileNotFound, "cannot open " + path + ": " + std::strerror(e),
+                     e == ENOENT ? "check the path" : "check the file's permissions");
   }
   struct stat st;
   if (::fstat(fd, &st) != 0) {

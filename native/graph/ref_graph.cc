@@ -307,39 +307,40 @@ bool GraphBuilder::Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph) {
 }
 
 bool GraphBuilder::SelfSizes() {
-  const size_t page_count = index_.page_count();
-  unsigned threads = ThreadCount(opts_.threads, page_count);
-  std::vector<std::unique_ptr<heap::PageWalker>> walkers;
-  std::vector<heap::WalkStats> walk_stats(threads);
+  unsigned threads = g_->workers();
   std::vector<uint64_t> garbage(threads, 0), garbage_bytes(threads, 0);
-  for (unsigned w = 0; w < threads; ++w) walkers.push_back(std::make_unique<heap::PageWalker>(heap_));
-  const uint64_t objects = index_.object_count();
-  bool ok = ParallelPages(page_count, threads, progress_, "retained sizes", [&](size_t pi, unsigned w) {
-    uint64_t ordinal = 0;
-    bool any = false;
-    index_.ForEachObjectInPage(pi, [&](uint32_t o, uint64_t) {
-      ordinal = o;
-      any = true;
-      return false;
-    });
-    if (!any) return;
-    walkers[w]->Walk(index_.page(pi), walk_stats[w], [&](uint64_t, const v8::MapInfo*, uint64_t size) {
-      if (ordinal >= objects) return false;
-      uint32_t node = kFirstObjectNode + static_cast<uint32_t>(ordinal++);
-      uint32_t p = g_->pre_[node];
-      if (p != 0) {
-        g_->retained_[p] = size;
-      } else {
-        garbage[w]++;
-        garbage_bytes[w] += size;
-      }
-      return true;
-    });
+  std::vector<std::vector<heap::MapStats>> maps(threads);
+  bool ok = g_->WalkObjects(progress_, "retained sizes",
+                            [&](unsigned w, uint32_t ordinal, uint64_t addr, const v8::MapInfo* map, uint64_t size) {
+    uint32_t p = g_->pre_[kFirstObjectNode + ordinal];
+    if (p == 0) {
+      garbage[w]++;
+      garbage_bytes[w] += size;
+      return;
+    }
+    g_->retained_[p] = size;
+    auto& m = maps[w];
+    if (map->id >= m.size()) m.resize(map->id + 256);
+    heap::MapStats& ms = m[map->id];
+    if (ms.count == 0 || v8::Tag(addr) < ms.sample) ms.sample = v8::Tag(addr);
+    ms.count++;
+    ms.bytes += size;
   });
+  auto& live = g_->live_map_stats_;
   for (unsigned w = 0; w < threads; ++w) {
     g_->stats_.garbage_objects += garbage[w];
     g_->stats_.garbage_bytes += garbage_bytes[w];
+    if (maps[w].size() > live.size()) live.resize(maps[w].size());
+    for (size_t id = 0; id < maps[w].size(); ++id) {
+      const heap::MapStats& s = maps[w][id];
+      if (s.count == 0) continue;
+      heap::MapStats& d = live[id];
+      if (d.count == 0 || s.sample < d.sample) d.sample = s.sample;
+      d.count += s.count;
+      d.bytes += s.bytes;
+    }
   }
+  live.resize(std::max<size_t>(live.size(), heap_.map_count()));
   return ok;
 }
 
@@ -351,6 +352,7 @@ Status GraphBuilder::Run() {
                                                " objects, more than the reference graph's 2^30 node limit");
   }
   g_->node_count_ = kFirstObjectNode + static_cast<uint32_t>(objects);
+  g_->threads_ = ThreadCount(opts_.threads, index_.page_count());
   g_->stats_.objects = objects;
   g_->layouts_ = v8::BodyLayouts::Build(heap_);
   for (size_t pi = 0; pi < index_.page_count(); ++pi) {
@@ -408,6 +410,80 @@ Result<std::unique_ptr<RefGraph>> RefGraph::Build(const target::Target& t, const
   GraphBuilder b(t, pages, g.get(), opts, progress);
   if (auto s = b.Run(); !s) return s.error();
   return g;
+}
+
+bool RefGraph::WalkObjects(Progress& progress, const char* phase, const ObjectFn& fn) const {
+  const size_t page_count = index_.page_count();
+  std::vector<std::unique_ptr<heap::PageWalker>> walkers;
+  std::vector<heap::WalkStats> walk_stats(threads_);
+  for (unsigned w = 0; w < threads_; ++w) walkers.push_back(std::make_unique<heap::PageWalker>(heap_));
+  const uint64_t objects = index_.object_count();
+  return ParallelPages(page_count, threads_, progress, phase, [&](size_t pi, unsigned w) {
+    uint64_t ordinal = 0;
+    bool any = false;
+    index_.ForEachObjectInPage(pi, [&](uint32_t o, uint64_t) {
+      ordinal = o;
+      any = true;
+      return false;
+    });
+    if (!any) return;
+    walkers[w]->Walk(index_.page(pi), walk_stats[w], [&](uint64_t addr, const v8::MapInfo* map, uint64_t size) {
+      if (ordinal >= objects) return false;
+      fn(w, static_cast<uint32_t>(ordinal++), addr, map, size);
+      return true;
+    });
+  });
+}
+
+Result<std::vector<uint64_t>> RefGraph::RetainedByGroup(const std::vector<uint32_t>& group_of_map, uint32_t groups,
+                                                        Progress& progress) const {
+  const uint32_t k = reached();
+  // Group of every reached node, by preorder number.
+  std::vector<uint32_t> group(static_cast<size_t>(k) + 1, kNoGroup);
+  bool ok = WalkObjects(progress, "retained size per type",
+                        [&](unsigned, uint32_t ordinal, uint64_t, const v8::MapInfo* map, uint64_t) {
+    uint32_t p = pre_[kFirstObjectNode + ordinal];
+    if (p != 0 && map->id < group_of_map.size()) group[p] = group_of_map[map->id];
+  });
+  if (!ok) return MakeError(ErrorCode::kCancelled, "cancelled");
+  // Dominator-tree children (by preorder number), then a depth-first walk
+  // that counts, per group, how many members are open on the current path.
+  std::vector<uint32_t> first(static_cast<size_t>(k) + 2, 0), kids(k > 0 ? k - 1 : 0);
+  for (uint32_t i = 2; i <= k; ++i) first[idom_[i] + 1]++;
+  for (uint32_t i = 0; i <= k; ++i) first[i + 1] += first[i];
+  {
+    std::vector<uint32_t> cur(first.begin(), first.end() - 1);
+    for (uint32_t i = 2; i <= k; ++i) kids[cur[idom_[i]]++] = i;
+  }
+  std::vector<uint64_t> out(groups, 0);
+  std::vector<uint32_t> open(groups, 0);
+  struct Frame { uint32_t node; uint32_t next; };
+  std::vector<Frame> stack;
+  if (k >= 1) stack.push_back({1, first[1]});
+  auto enter = [&](uint32_t i) {
+    uint32_t gr = group[i];
+    if (gr == kNoGroup || gr >= groups) return;
+    if (open[gr]++ == 0) out[gr] += retained_[i];
+  };
+  auto leave = [&](uint32_t i) {
+    uint32_t gr = group[i];
+    if (gr != kNoGroup && gr < groups) open[gr]--;
+  };
+  if (k >= 1) enter(1);
+  uint64_t steps = 0;
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.next < first[f.node + 1]) {
+      uint32_t c = kids[f.next++];
+      enter(c);
+      stack.push_back({c, first[c]});
+    } else {
+      leave(f.node);
+      stack.pop_back();
+    }
+    if ((++steps & 0xfffff) == 0 && progress.Cancelled()) return MakeError(ErrorCode::kCancelled, "cancelled");
+  }
+  return out;
 }
 
 uint32_t RefGraph::NodeOf(uint64_t addr) const {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,26 @@ class RefGraph {
   uint32_t IdomByPreorder(uint32_t i) const { return i < idom_.size() ? idom_[i] : 0; }
   uint64_t RetainedByPreorder(uint32_t i) const { return i < retained_.size() ? retained_[i] : 0; }
 
+  // live_map_stats: per MapInfo::id, the live objects and their bytes (the
+  // heap index's map_stats counts every object present, garbage included).
+  const std::vector<heap::MapStats>& live_map_stats() const { return live_map_stats_; }
+
+  // RetainedByGroup sums, per group, the retained sizes of the live objects
+  // of that group that no other object of the same group dominates (how
+  // DevTools totals retained size per constructor). `group_of_map[map id]`
+  // gives each map's group (kNoGroup: not counted); `groups` is the number of
+  // groups. Errors: kCancelled.
+  static constexpr uint32_t kNoGroup = 0xffffffffu;
+  Result<std::vector<uint64_t>> RetainedByGroup(const std::vector<uint32_t>& group_of_map, uint32_t groups,
+                                                Progress& progress) const;
+
+  // WalkObjects calls fn(worker, ordinal, untagged address, map, size) for
+  // every object of the index, in parallel over pages (worker < workers()).
+  // Returns false when cancelled.
+  using ObjectFn = std::function<void(unsigned, uint32_t, uint64_t, const v8::MapInfo*, uint64_t)>;
+  bool WalkObjects(Progress& progress, const char* phase, const ObjectFn& fn) const;
+  unsigned workers() const { return threads_; }
+
   // NodeName: "(GC roots)", "(Global handles)", ... for synthetic nodes.
   std::string SyntheticName(uint32_t node) const;
   // RootSlotsOf returns the root slots of a category node that refer to
@@ -117,6 +138,7 @@ class RefGraph {
   RootSet roots_;
   std::vector<uint32_t> root_slot_nodes_;  // per roots_.slots entry: target node (kNoNode if dropped)
   uint32_t node_count_ = 0;
+  unsigned threads_ = 1;
   std::vector<std::pair<uint64_t, uint64_t>> read_only_ranges_;  // object-area ranges of read-only pages
   Csr rev_;
   std::vector<uint16_t> dist_;
@@ -124,6 +146,7 @@ class RefGraph {
   std::vector<uint32_t> order_;
   std::vector<uint32_t> idom_;
   std::vector<uint64_t> retained_;
+  std::vector<heap::MapStats> live_map_stats_;
   GraphStats stats_;
   friend class GraphBuilder;
 };

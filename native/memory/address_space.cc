@@ -68,6 +68,8 @@ std::optional<std::string> BuildIdIn(const elf::CoreFile& core, const elf::LoadS
   return elf::BuildIdFromImage(image);
 }
 
+constexpr size_t kMaxBackingFiles = 1024;
+
 const auto kDumpedSize = [](const elf::LoadSegment& l) { return l.filesz; };
 const auto kMemSize = [](const elf::LoadSegment& l) { return l.memsz; };
 
@@ -82,7 +84,8 @@ std::unique_ptr<AddressSpace> AddressSpace::Build(std::shared_ptr<elf::CoreFile>
   std::map<std::string, bool> seen;
   const auto sorted = SortedLoads(*as->core_);
   for (const elf::FileMapping& m : as->core_->files()) {
-    if (m.file_offset != 0 || seen[m.path]) continue;
+    // Each backing file is an mmap: bound how many a crafted core can open.
+    if (m.file_offset != 0 || seen.size() >= kMaxBackingFiles || seen[m.path]) continue;
     seen[m.path] = true;
     const elf::LoadSegment* l = LoadAt(sorted, m.start, kDumpedSize);
     auto want = l ? BuildIdIn(*as->core_, *l, m) : std::nullopt;

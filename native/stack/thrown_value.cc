@@ -436,6 +436,12 @@ void FillErrorFields(const v8::Heap& heap, const SourceMapper* mapper, uint64_t 
   for (const v8::NamedProperty& p : props->items) {
     if (!p.is_private_symbol || p.is_accessor || p.raw_double) continue;
     if (auto st = StackFromValue(heap, mapper, p.value, header, 0)) {
+      // Other private symbols hold strings too (V8 14 keeps the message
+      // under one): a formatted stack starts with the header or has frames.
+      if (st->second == "formatted" && st->first.rfind(header, 0) != 0 &&
+          st->first.find("\n    at ") == std::string::npos) {
+        continue;
+      }
       d.stack = st->first;
       d.stack_source = st->second;
       return;

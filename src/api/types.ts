@@ -52,6 +52,8 @@ export interface SignalInfo {
   /** address is the faulting address for SIGSEGV/SIGBUS/SIGILL/SIGFPE, else null. */
   address: Address | null;
   description: string;
+  /** live is true when the core was taken from a running process (gcore: no signal, or the debugger's SIGSTOP). */
+  live: boolean;
 }
 
 export interface ExecutableInfo {

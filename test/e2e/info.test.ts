@@ -40,6 +40,7 @@ describe.skipIf(!hasAddon)(`info on a crash core ${hasAddon ? '' : NO_ADDON}`, (
       expect(made.signal).toBe('SIGTRAP');
       expect(info.signal.number).toBe(5);
       expect(info.signal.name).toBe('SIGTRAP');
+      expect(info.signal.live).toBe(false);
     });
 
     it('reports the Node.js and V8 versions the process reported', () => {
@@ -144,6 +145,7 @@ describe.skipIf(!hasAddon)(`info on a crash core ${hasAddon ? '' : NO_ADDON}`, (
     it('reports no signal (0), and says so', async () => {
       expect(made.route).toBe('gcore');
       expect(info.signal.number).toBe(0);
+      expect(info.signal.live).toBe(true);
       expect(info.threads.filter((t) => t.crashed)).toEqual([]);
       const r = await runCli(['info', made.corePath, '-e', made.exe]);
       expect(r.stdout).toMatch(/signal\s+none: the core was taken from a live process/);

@@ -143,7 +143,7 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(doc.stack.some((f) => f.unwoundBy === 'cfi')).toBe(true);
       expect(doc.stack.map((f) => f.function)).toContain('node::Abort');
       const lines = readFileSync(join(SCENARIOS, 'abort.js'), 'utf8').split('\n');
-      const abortLine = lines.findIndex((l) => l.includes('process.abort()')) + 1;
+      const abortLine = lines.findIndex((l) => /^\s*process\.abort\(\);/.test(l)) + 1;
       const js = jsFrames(doc.stack);
       expect(js[0]!.function).toBe('abortNow');
       expect(js[0]!.line).toBe(abortLine);
@@ -190,12 +190,14 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(run.stdout).toMatch(/signature\s+[0-9a-f]{16}/);
     });
 
-    it('--group triages several cores: one NDJSON record per core, an error record for a bad one, then the groups', async () => {
+    it('--group triages several cores: one NDJSON record per core, an error record for a bad one, the groups, a failing exit code', async () => {
       const bad = join(cores.a!.dir, 'no-such-core');
       const run = await runCli(['report', cores.a!.corePath, bad, cores.b!.corePath, cores.other!.corePath, '--group', '--json']);
       const records = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(records).toHaveLength(5);
+      // 4 per-core records, the groups, then the CLI's one {"error"} line for the failed run.
+      expect(records).toHaveLength(6);
       expect(records[1]).toEqual({ core: bad, error: expect.objectContaining({ code: 'FILE_NOT_FOUND' }) });
+      expect(records[5]).toEqual({ error: expect.objectContaining({ code: 'FILE_NOT_FOUND' }) });
       expect(run.code).toBe(3); // the first failure's exit code (FILE_NOT_FOUND)
       const groups = (records[4] as { groups: Array<{ signature: string; count: number; cores: string[] }> }).groups;
       expect(groups.map((g) => g.count)).toEqual([2, 1]);

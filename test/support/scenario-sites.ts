@@ -18,7 +18,7 @@ export interface Site {
 /** siteOf finds the 1-based line holding `marker` in a scenario file and the column of `token` on it. */
 export function siteOf(fn: string, file: string, marker: string | RegExp, token: string): Site {
   const lines = readFileSync(join(SCENARIOS, file), 'utf8').split('\n');
-  const i = lines.findIndex((l) => (typeof marker === 'string' ? l.includes(marker) : marker.test(l)));
+  const i = lines.findIndex((l) => (typeof marker === 'string' ? l.trimEnd().endsWith(`// ${marker}`) || (!marker.match(/^[A-Z-]+$/) && l.includes(marker)) : marker.test(l)));
   if (i < 0) throw new Error(`marker ${String(marker)} not found in ${file}`);
   const col = lines[i]!.indexOf(token);
   if (col < 0) throw new Error(`token ${token} not on line ${i + 1} of ${file}`);

@@ -64,7 +64,7 @@ function processSection(info: InfoResult): Section {
 /** signalText explains the signal, or says the core was taken from a live process. */
 export function signalText(info: Pick<InfoResult, 'signal'>): string {
   const s = info.signal;
-  if (!s || !s.number) return 'none: the core was taken from a live process (e.g. gcore), not at a crash';
+  if (!s || s.live || !s.number) return 'none: the core was taken from a live process (e.g. gcore), not at a crash';
   const desc = s.description ? `: ${s.description}` : '';
   const addr = s.address ? ` at ${s.address}` : '';
   return `${s.name || 'signal'} (${s.number})${desc}${addr}`;

@@ -1,0 +1,31 @@
+// The reference graph of a Session, built on first use and cached (key
+// "graph:views"), for the graph methods and for other methods that need
+// liveness or retained sizes (objects, inspect). Knows sessions; the graph
+// itself lives in ../graph.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/methods.h"
+#include "graph/ref_graph.h"
+#include "heap/heap_index.h"
+#include "heap/page_table.h"
+#include "v8/objects.h"
+
+namespace corescope::api {
+
+// GraphViews: what the graph is built from, and the graph.
+struct GraphViews : SessionCache {
+  std::unique_ptr<heap::PageTable> pages;
+  std::unique_ptr<v8::Heap> heap;
+  std::unique_ptr<heap::HeapIndex> index;
+  std::unique_ptr<graph::RefGraph> graph;
+};
+
+// GetGraph returns the session's reference graph, building it (pages, object
+// views, heap index, roots, edges, liveness, dominators) the first time.
+// Errors: those of the page table, views and index; kCancelled.
+Result<GraphViews*> GetGraph(Session& s, Progress& progress);
+
+}  // namespace corescope::api
