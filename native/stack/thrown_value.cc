@@ -332,24 +332,15 @@ struct CallSite {
   int32_t line = 0, column = 0;
 };
 
-// DecodeCallSite reads a CallSiteInfo struct. Its field order changed (V8 13
-// moved code_object first), but in every version the code offset (or
-// source position) Smi is at +32 and the function is at +16 or +24.
-std::optional<CallSite> DecodeCallSite(const v8::Heap& heap, const SourceMapper* mapper, uint64_t info) {
-  const v8::MapInfo* m = heap.MapOf(info);
-  if (!m) return std::nullopt;
-  uint64_t fn = 0, code = 0;
-  for (int64_t off : {16, 24}) {
-    auto w = heap.ReadField(info, off);
-    const v8::MapInfo* wm = w && v8::IsStrong(*w) ? heap.MapOf(*w) : nullptr;
-    if (wm && heap.IsJSFunction(*wm)) fn = *w;
+// CallSiteFrom names one captured frame from its function, code object and
+// code offset (a bytecode offset when the code is bytecode).
+std::optional<CallSite> CallSiteFrom(const v8::Heap& heap, const SourceMapper* mapper, uint64_t fn, uint64_t code,
+                                     std::optional<uint64_t> offset_word) {
+  // Node 22+ may keep a BytecodeWrapper (its BytecodeArray at +8) instead.
+  if (code && mapper && !mapper->IsBytecodeArray(code)) {
+    auto inner = heap.ReadField(code, 8);
+    code = inner && mapper->IsBytecodeArray(*inner) ? *inner : 0;
   }
-  if (!fn) return std::nullopt;
-  for (int64_t off : {8, 24}) {
-    auto w = heap.ReadField(info, off);
-    if (w && mapper && mapper->IsBytecodeArray(*w)) code = *w;
-  }
-  auto offset_word = heap.ReadField(info, 32);
   auto desc = heap.DescribeFunction(fn);
   if (!desc) return std::nullopt;
   CallSite cs;
@@ -360,7 +351,6 @@ std::optional<CallSite> DecodeCallSite(const v8::Heap& heap, const SourceMapper*
     if (offset_word && v8::IsSmi(*offset_word)) {
       int64_t off = v8::SmiValue(*offset_word);
       if (code && off >= 0) pos = mapper->ScriptOffsetForBytecode(code, static_cast<int32_t>(off));
-      if (!pos && !code && off >= 0) pos = static_cast<int32_t>(off);  // already a source position
     }
     if (!pos && desc->start_position >= 0) pos = desc->start_position;
     if (pos) {
@@ -371,6 +361,29 @@ std::optional<CallSite> DecodeCallSite(const v8::Heap& heap, const SourceMapper*
     }
   }
   return cs;
+}
+
+bool IsFunction(const v8::Heap& heap, uint64_t v) {
+  const v8::MapInfo* m = v8::IsStrong(v) ? heap.MapOf(v) : nullptr;
+  return m && heap.IsJSFunction(*m);
+}
+
+// DecodeCallSite reads a CallSiteInfo struct (Node 18-24). Its field order
+// changed (V8 13 moved code_object first), but in every version the code
+// offset Smi is at +32 and the function at +16 or +24.
+std::optional<CallSite> DecodeCallSite(const v8::Heap& heap, const SourceMapper* mapper, uint64_t info) {
+  if (!heap.MapOf(info)) return std::nullopt;
+  uint64_t fn = 0, code = 0;
+  for (int64_t off : {16, 24}) {
+    auto w = heap.ReadField(info, off);
+    if (w && IsFunction(heap, *w)) fn = *w;
+  }
+  if (!fn) return std::nullopt;
+  for (int64_t off : {8, 24}) {
+    auto w = heap.ReadField(info, off);
+    if (w && v8::IsStrong(*w) && !IsFunction(heap, *w) && heap.Oddball(*w) == v8::OddballKind::kNotOddball) code = *w;
+  }
+  return CallSiteFrom(heap, mapper, fn, code, heap.ReadField(info, 32));
 }
 
 // StackFromValue interprets what V8 keeps under error_stack_symbol: the
@@ -390,13 +403,28 @@ std::optional<std::pair<std::string, std::string>> StackFromValue(const v8::Heap
   if (m->instance_type == types.fixed_array) {
     auto len = heap.ReadField(v, 8);
     if (!len || !v8::IsSmi(*len) || v8::SmiValue(*len) < 0) return std::nullopt;
-    uint64_t n = std::min<uint64_t>(static_cast<uint64_t>(v8::SmiValue(*len)), kMaxCallSites);
+    uint64_t len_n = static_cast<uint64_t>(v8::SmiValue(*len));
+    auto at = [&](uint64_t i) { return heap.ReadWord(v8::Untag(v) + 16 + 8 * i); };
+    // V8 14 (Node 26) flattens frames into 6-tuples (code, receiver,
+    // function, offset, parameters, flags); earlier versions keep one
+    // CallSiteInfo per element.
+    auto third = len_n >= 6 ? at(2) : std::nullopt;
+    bool tuples = len_n % 6 == 0 && third && IsFunction(heap, *third);
+    uint64_t stride = tuples ? 6 : 1;
+    uint64_t n = std::min<uint64_t>(len_n / stride, kMaxCallSites);
     std::string text = header;
     size_t decoded = 0;
     for (uint64_t i = 0; i < n; ++i) {
-      auto e = heap.ReadWord(v8::Untag(v) + 16 + 8 * i);
-      if (!e) break;
-      auto cs = DecodeCallSite(heap, mapper, *e);
+      std::optional<CallSite> cs;
+      if (tuples) {
+        auto code = at(i * 6), fn = at(i * 6 + 2);
+        if (!code || !fn || !IsFunction(heap, *fn)) continue;
+        cs = CallSiteFrom(heap, mapper, *fn, v8::IsStrong(*code) ? *code : 0, at(i * 6 + 3));
+      } else {
+        auto e = at(i);
+        if (!e) break;
+        cs = DecodeCallSite(heap, mapper, *e);
+      }
       if (!cs) continue;
       ++decoded;
       text += "\n    at ";

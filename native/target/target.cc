@@ -326,8 +326,7 @@ Result<std::unique_ptr<Target>> TargetOpener::Run() {
   auto file = elf::MappedFile::Open(ex.path);
   if (!file) {
     if (user_given) {
-      return MakeError(ErrorCode::kExeNotFound, "cannot open executable " + ex.path + ": " + file.error().message,
-                       hint);
+      return MakeError(ErrorCode::kExeNotFound, "executable: " + file.error().message, hint);
     }
     if (!LooksLikeNode()) return NotANode();
     return MakeError(ErrorCode::kExeNotFound,

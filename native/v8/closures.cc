@@ -291,7 +291,25 @@ ClosureContext ReadContextChain(const Heap& heap, uint64_t context, size_t max_d
       uint64_t n = view->context_local_count;
       uint64_t length = static_cast<uint64_t>(*len);
       uint64_t header = length >= n ? length - n : 0;
-      if (n > length || header < kMinContextSlots || header > kMaxContextHeader) {
+      if (n == 0 && length > kMinContextSlots) {
+        // An unnamed context (the empty ScopeInfo): builtins keep state in
+        // such contexts (a promise's resolve functions share one holding the
+        // promise). Show its slots after scope_info/previous, unnamed.
+        for (uint64_t i = kMinContextSlots; i < length; i++) {
+          if (scope.variables.size() >= max_vars) {
+            scope.truncated = true;
+            break;
+          }
+          ContextVariable var;
+          var.name = "<slot " + std::to_string(i) + ">";
+          auto v = heap.ReadField(ctx, kFixedArrayHeaderSize + static_cast<int64_t>(8 * i));
+          var.readable = v.has_value();
+          var.value = v.value_or(0);
+          scope.variables.push_back(std::move(var));
+        }
+        scope.total = length - kMinContextSlots;
+        scope.scope_type = "unnamed";
+      } else if (n > length || header < kMinContextSlots || header > kMaxContextHeader) {
         out.warnings.push_back("context " + Hex(ctx) + " has " + std::to_string(length) + " slots for " +
                                std::to_string(n) + " locals; its variables are not shown");
       } else {

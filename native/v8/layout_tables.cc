@@ -78,6 +78,36 @@ void AddCommonRules(std::vector<TypeSizeRule>& s) {
   s.push_back({"SMALL_ORDERED_HASH_MAP_TYPE", Special(K::kSmallOrderedHashTable, 0, 2)});
   s.push_back({"SMALL_ORDERED_NAME_DICTIONARY_TYPE", Special(K::kSmallOrderedHashTable, 0, 3)});
   s.push_back({"SWISS_NAME_DICTIONARY_TYPE", Special(K::kSwissNameDictionary)});
+  // DescriptorArray: header (v8dbg class_DescriptorArray__header_size) + 3
+  // words per descriptor, number_of_all_descriptors uint16 @8.
+  s.push_back({"DESCRIPTOR_ARRAY_TYPE", Special(K::kDescriptorArray)});
+  s.push_back({"STRONG_DESCRIPTOR_ARRAY_TYPE", Special(K::kDescriptorArray)});
+  // BytecodeArray: bytes from v8dbg class_BytecodeArray__data, Smi length @8.
+  s.push_back({"BYTECODE_ARRAY_TYPE", Special(K::kBytecodeArray)});
+}
+
+// FeedbackVector: length int32 @8, then a fixed header of tagged and raw
+// fields, then one tagged slot per feedback slot. The header grew and shrank
+// between versions ("tq" feedback-vector.tq; checked on cores).
+SizeRule FeedbackVector(uint16_t header) { return Linear(header, 8, C::kInt32, 8); }
+
+// InstructionStream (V8 12+): map, code, relocation_info, body_size int32
+// @24, instructions from +32; the size is rounded up to kCodeAlignment (64
+// on x64).
+SizeRule InstructionStreamV12() {
+  SizeRule r = Special(K::kInstructionStream, 32, 64);
+  r.count_offset = 24;
+  r.count_kind = C::kInt32;
+  return r;
+}
+
+// Version-independent rules of V8 12+: ArrayList and ScriptContextTable
+// gained a capacity header (capacity Smi @8, length Smi @16).
+void AddCapacityArrayRules(std::vector<TypeSizeRule>& s) {
+  s.push_back({"ARRAY_LIST_TYPE", Linear(24, 8, C::kSmi, 8)});
+  // ScriptContextTable: capacity, length, names_to_context_index, then contexts.
+  s.push_back({"SCRIPT_CONTEXT_TABLE_TYPE", Linear(32, 8, C::kSmi, 8)});
+  s.push_back({"INSTRUCTION_STREAM_TYPE", InstructionStreamV12()});
 }
 
 // ScopeInfo on V8 10.2 ("tq" scope-info.tq at 10.2): Smi flags @8,
@@ -116,8 +146,22 @@ std::vector<LayoutTable> BuildTables() {
   {
     // Node 18.20.8, V8 10.2.154.
     LayoutTable t;
+    AddCommonRules(t.sizes);
     t.v8_major = 10, t.v8_minor = 2, t.node_major = "18";
     t.scope_info = ScopeInfoV10();
+    t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(48)});
+    t.sizes.push_back({"SCRIPT_CONTEXT_TABLE_TYPE", Linear(16, 8, C::kSmi, 8)});
+    t.sizes.push_back({"ARRAY_LIST_TYPE", Linear(16, 8, C::kSmi, 8)});
+    // NativeContext: the context slots, then the microtask queue pointer.
+    t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
+    {
+      // Code (code space): header up to v8dbg class_Code__instruction_start
+      // (128); body = instruction_size int32 @40 + metadata_size int32 @44.
+      SizeRule code = Special(K::kInstructionStream, 128, 64);
+      code.count_offset = 40;
+      code.count_kind = C::kInt32Sum2;
+      t.sizes.push_back({"CODE_TYPE", code});
+    }
     t.extra_types = {
         // printer, node v18.20.8: types without a v8dbg type_ constant.
         {"INTERNALIZED_STRING_TYPE", 0}, {"EXTERNAL_INTERNALIZED_STRING_TYPE", 2},
@@ -160,14 +204,29 @@ std::vector<LayoutTable> BuildTables() {
         {"JS_CONTEXT_EXTENSION_OBJECT_TYPE", 2108}, {"WASM_INSTANCE_OBJECT_TYPE", 2142},
         {"WASM_VALUE_OBJECT_TYPE", 2148},
     };
-    AddCommonRules(t.sizes);
     out.push_back(std::move(t));
   }
   {
     // Node 20.20.2, V8 11.3.244.
     LayoutTable t;
+    AddCommonRules(t.sizes);
     t.v8_major = 11, t.v8_minor = 3, t.node_major = "20";
     t.scope_info = ScopeInfoV10();
+    t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(56)});
+    t.sizes.push_back({"SCRIPT_CONTEXT_TABLE_TYPE", Linear(16, 8, C::kSmi, 8)});
+    t.sizes.push_back({"ARRAY_LIST_TYPE", Linear(16, 8, C::kSmi, 8)});
+    t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
+    t.sizes.push_back({"WASM_NULL_TYPE", Special(K::kFixed, 8)});
+    {
+      // InstructionStream (V8 11.3): map, code, instructions from +16; the
+      // body size lives in the Code object (@8): instruction_size int32 @56
+      // + metadata_size int32 @60.
+      SizeRule is = Special(K::kInstructionStream, 16, 64);
+      is.indirect_offset = 8;
+      is.count_offset = 56;
+      is.count_kind = C::kInt32Sum2;
+      t.sizes.push_back({"INSTRUCTION_STREAM_TYPE", is});
+    }
     t.extra_types = {
         // printer, node v20.20.2: types without a v8dbg type_ constant.
         {"INTERNALIZED_STRING_TYPE", 0}, {"EXTERNAL_INTERNALIZED_STRING_TYPE", 2},
@@ -210,14 +269,18 @@ std::vector<LayoutTable> BuildTables() {
         {"JS_CONTEXT_EXTENSION_OBJECT_TYPE", 2117}, {"WASM_EXCEPTION_PACKAGE_TYPE", 2152},
         {"WASM_INSTANCE_OBJECT_TYPE", 2154}, {"WASM_VALUE_OBJECT_TYPE", 2160},
     };
-    AddCommonRules(t.sizes);
     out.push_back(std::move(t));
   }
   {
     // Node 22.23.3, V8 12.4.254.
     LayoutTable t;
+    AddCommonRules(t.sizes);
     t.v8_major = 12, t.v8_minor = 4, t.node_major = "22";
     t.scope_info = ScopeInfoV10();
+    t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(56)});
+    t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
+    t.sizes.push_back({"WASM_NULL_TYPE", Special(K::kFixed, 8)});
+    AddCapacityArrayRules(t.sizes);
     t.extra_types = {
         // printer, node v22.23.3: types without a v8dbg type_ constant.
         {"EXTERNAL_INTERNALIZED_TWO_BYTE_STRING_TYPE", 2}, {"EXTERNAL_INTERNALIZED_ONE_BYTE_STRING_TYPE", 10},
@@ -258,17 +321,23 @@ std::vector<LayoutTable> BuildTables() {
         {"JS_GENERATOR_OBJECT_TYPE", 2107}, {"JS_CONTEXT_EXTENSION_OBJECT_TYPE", 2119},
         {"WASM_EXCEPTION_PACKAGE_TYPE", 2154}, {"WASM_VALUE_OBJECT_TYPE", 2162},
     };
-    AddCommonRules(t.sizes);
     out.push_back(std::move(t));
   }
   {
     // Node 24.21.0, V8 13.6.233.
     LayoutTable t;
+    AddCommonRules(t.sizes);
     t.v8_major = 13, t.v8_minor = 6, t.node_major = "24";
     t.js_date_value_raw = true;
+    // FreeSpace counts its size in tagged words from V8 13 (checked on cores).
+    t.sizes.push_back({"FREE_SPACE_TYPE", Special(K::kFreeSpace, 0, 8)});
     t.sfi_name_or_scope_info = 24;
     t.sfi_script = 40;
     t.scope_info = ScopeInfoV13();
+    t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(48)});
+    t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
+    t.sizes.push_back({"WASM_NULL_TYPE", Special(K::kFixed, 8)});
+    AddCapacityArrayRules(t.sizes);
     t.extra_types = {
         // printer, node v24.21.0: types without a v8dbg type_ constant.
         {"EXTERNAL_INTERNALIZED_TWO_BYTE_STRING_TYPE", 2}, {"EXTERNAL_INTERNALIZED_ONE_BYTE_STRING_TYPE", 10},
@@ -310,17 +379,27 @@ std::vector<LayoutTable> BuildTables() {
         {"JS_GENERATOR_OBJECT_TYPE", 2109}, {"JS_CONTEXT_EXTENSION_OBJECT_TYPE", 2123},
         {"WASM_EXCEPTION_PACKAGE_TYPE", 2158}, {"WASM_VALUE_OBJECT_TYPE", 2167},
     };
-    AddCommonRules(t.sizes);
     out.push_back(std::move(t));
   }
   {
     // Node 26.12.1, V8 14.6.202.
     LayoutTable t;
+    AddCommonRules(t.sizes);
     t.v8_major = 14, t.v8_minor = 6, t.node_major = "26";
     t.js_date_value_raw = true;
+    // FreeSpace counts its size in tagged words from V8 13 (checked on cores).
+    t.sizes.push_back({"FREE_SPACE_TYPE", Special(K::kFreeSpace, 0, 8)});
     t.sfi_name_or_scope_info = 24;
     t.sfi_script = 40;
     t.scope_info = ScopeInfoV13();
+    t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(48)});
+    t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
+    // WasmNull (V8 14): a Smi at +16 counts the words of its payload, which
+    // pads read-only space to a 64 KiB boundary.
+    t.sizes.push_back({"WASM_NULL_TYPE", Linear(16, 16, C::kSmi, 8)});
+    // DoubleStringCache: capacity int32 @8, then (double, string) entries.
+    t.sizes.push_back({"DOUBLE_STRING_CACHE_TYPE", Linear(16, 8, C::kInt32, 16)});
+    AddCapacityArrayRules(t.sizes);
     t.extra_types = {
         // printer, node v26.12.1: types without a v8dbg type_ constant.
         {"EXTERNAL_INTERNALIZED_TWO_BYTE_STRING_TYPE", 2}, {"EXTERNAL_INTERNALIZED_ONE_BYTE_STRING_TYPE", 10},
@@ -364,7 +443,6 @@ std::vector<LayoutTable> BuildTables() {
         {"JS_CONTEXT_EXTENSION_OBJECT_TYPE", 2125}, {"WASM_EXCEPTION_PACKAGE_TYPE", 2158},
         {"WASM_VALUE_OBJECT_TYPE", 2167},
     };
-    AddCommonRules(t.sizes);
     out.push_back(std::move(t));
   }
   return out;

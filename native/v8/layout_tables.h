@@ -27,14 +27,16 @@ enum class SizeKind : uint8_t {
   kPreparseData,      // round8(header + data_length) + 8 * children_length
   kSwissNameDictionary,  // meta table + ctrl table + data table
   kBigInt,            // header + 8 * length (length in bitfield bits)
-  kInstructionStream,  // round(header + body_size) to the code alignment
-  kCodeLegacy,        // Node 18/20 Code object: header + body_size (+ metadata)
+  kInstructionStream,  // RoundUp(header + body size, extra = code alignment); the body size is read
+                       // at count_offset (of the object at indirect_offset when that is nonzero)
+  kBytecodeArray,     // round8(v8dbg BytecodeArray data offset + Smi length @8)
+  kFixed,             // always `header` bytes (types whose map says variable size)
   kSmallOrderedHashTable,  // by capacity (u8), per-type entry size
   kUnknown,
 };
 
 // CountKind: how the element count of a kLinear rule is encoded.
-enum class CountKind : uint8_t { kSmi, kInt32, kUint16, kUint8 };
+enum class CountKind : uint8_t { kSmi, kInt32, kUint16, kUint8, kInt32Sum2 /* two int32 added */ };
 
 struct SizeRule {
   SizeKind kind = SizeKind::kFromMap;
@@ -44,6 +46,7 @@ struct SizeRule {
   uint16_t elem_size = 8;    // bytes per counted element
   uint32_t count_mask = 0;   // applied after decoding (0 = none); e.g. PropertyArray length bits
   uint16_t extra = 0;        // rule-specific (entry size, alignment...)
+  uint16_t indirect_offset = 0;  // kInstructionStream: tagged field holding the object with the count
 };
 
 // TypeSizeRule: a size rule for the instance type named `type_name`.

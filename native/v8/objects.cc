@@ -401,6 +401,14 @@ std::optional<uint64_t> ReadCount(const uint64_t* words, uint64_t avail, uint16_
     }
     case CountKind::kUint8:
       return bytes[offset];
+    case CountKind::kInt32Sum2: {
+      if (offset + 8 > avail * 8) return std::nullopt;
+      int32_t a, b;
+      std::memcpy(&a, bytes + offset, 4);
+      std::memcpy(&b, bytes + offset + 4, 4);
+      if (a < 0 || b < 0) return std::nullopt;
+      return static_cast<uint64_t>(a) + static_cast<uint64_t>(b);
+    }
   }
   return std::nullopt;
 }
@@ -441,10 +449,45 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
       return static_cast<uint64_t>(off_->descriptor_header) + 24ull * all;
     }
     case SizeKind::kFreeSpace: {
+      // The size Smi counts bytes (V8 10-12) or tagged words (V8 13+: extra = 8).
       if (avail < 2 || !IsSmi(words[1])) return std::nullopt;
-      int64_t v = SmiValue(words[1]);
+      int64_t v = SmiValue(words[1]) * (r.extra ? r.extra : 1);
       if (v < 8 || v % 8 != 0) return std::nullopt;
       return static_cast<uint64_t>(v);
+    }
+    case SizeKind::kBytecodeArray: {
+      if (avail < 2 || !IsSmi(words[1]) || SmiValue(words[1]) < 0) return std::nullopt;
+      return Round8(static_cast<uint64_t>(off_->bytecode_header) + static_cast<uint64_t>(SmiValue(words[1])));
+    }
+    case SizeKind::kFixed:
+      return r.header;
+    case SizeKind::kInstructionStream: {
+      std::optional<uint64_t> body;
+      if (r.indirect_offset) {
+        if (r.indirect_offset / 8 >= avail) return std::nullopt;
+        uint64_t code = words[r.indirect_offset / 8];
+        if (!IsStrong(code)) return std::nullopt;
+        uint64_t w[2];
+        if (!mem_.Read(Untag(code) + (r.count_offset & ~7u), w, sizeof w)) return std::nullopt;
+        uint8_t tmp[16];
+        std::memcpy(tmp, w, 16);
+        body = ReadCount(reinterpret_cast<const uint64_t*>(tmp), 2, r.count_offset & 7u, r.count_kind);
+      } else {
+        body = ReadCount(words, avail, r.count_offset, r.count_kind);
+      }
+      if (!body || *body > kMaxCount) return std::nullopt;
+      uint64_t align = r.extra ? r.extra : 64;
+      return (r.header + *body + align - 1) / align * align;
+    }
+    case SizeKind::kSwissNameDictionary: {
+      // meta table and data table (2 tagged words per entry), control bytes
+      // (capacity + group width 16), property details (1 byte per entry).
+      if (avail < 2) return std::nullopt;
+      int32_t capacity;
+      std::memcpy(&capacity, bytes + 12, 4);
+      if (capacity < 0) return std::nullopt;
+      uint64_t c = static_cast<uint64_t>(capacity);
+      return Round8(24 + 16 * c + c + 16 + c);
     }
     case SizeKind::kPreparseData: {
       if (avail < 2) return std::nullopt;
@@ -523,10 +566,7 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
       return slots * 8;
     }
     case SizeKind::kSmallOrderedHashTable:
-    case SizeKind::kSwissNameDictionary:
-    case SizeKind::kInstructionStream:
-    case SizeKind::kCodeLegacy:
-      return std::nullopt;  // filled in per version (see layout_tables.cc)
+      return std::nullopt;  // not seen in node heaps; resynchronised if met
   }
   return std::nullopt;
 }

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 
 import { CorescopeError } from '../../api/errors.js';
+import { openCore } from '../../api/open-core.js';
 import {
   SCHEMA_VERSION,
   type InspectOptions,
@@ -23,7 +24,7 @@ import {
 } from '../../api/types.js';
 import { unsupported, type Backend } from '../backend.js';
 import { withDecompressed } from '../../input/compressed.js';
-import { parseBt, parseHistogram, parseInspect, parseInstances, parseRefs, parseThreadList, type BtFrame, type LlValue } from './parse.js';
+import { parseBt, parseHistogram, parseInspect, parseInstances, parseRefs, parseThreadList, type BtFrame, type LlValue, type RefLine } from './parse.js';
 import { LldbSession, llnodeTools, type CommandOutput } from './session.js';
 
 /** ObjectsRow is one type of the llnode heap histogram (llnode's type names: "(Object)", "(Array)", "(String)"...). */
@@ -49,19 +50,25 @@ export interface LlnodeInstancesResult extends Versioned {
   warnings: Warning[];
 }
 
+/** LlnodeReferrer has the shape of a native `refs` referrer (native/api/graph_methods.cc). */
 export interface LlnodeReferrer {
   address: string;
-  /** name is llnode's type name of the referrer. */
+  /** name is llnode's type name of the referrer ("(Object)", "(Array)", "Context", "Holder"...). */
   name: string;
-  /** edge: ".prop", "[i]", or a closure variable's name. */
-  edge: string;
-  edgeType: 'property' | 'element' | 'context';
+  /** edge: kind "property", "element" or "context" and the property name, index or variable. */
+  edge: { kind: 'property' | 'element' | 'context'; name: string };
+  /** live: llnode cannot tell garbage from live objects; always true. */
+  live: boolean;
 }
 
+/** LlnodeRefsResult has the shape of the native `refs` result: by address, or by property name. */
 export interface LlnodeRefsResult extends Versioned {
   engine: 'llnode';
-  address: string;
+  mode: 'address' | 'property';
+  target?: { address: string; name: string };
+  property?: string;
   referrers: LlnodeReferrer[];
+  truncated: boolean;
   warnings: Warning[];
 }
 
@@ -95,11 +102,24 @@ export async function openLlnodeBackend(corePath: string, options: OpenLlnodeOpt
   });
 }
 
-/** executableFromCore asks for --executable: lldb needs the node binary; corescope's info names the one the core recorded. */
+/**
+ * executableFromCore finds the node binary the way the native backend does
+ * (the path the core recorded, verified by build-id); lldb needs it given.
+ */
 async function executableFromCore(corePath: string): Promise<string> {
-  throw new CorescopeError('USAGE', `the llnode backend needs the node executable that dumped ${corePath}`, {
-    hint: 'pass it with --executable <path> (`corescope info <core>` prints the path the core recorded)',
-  });
+  try {
+    const core = await openCore(corePath);
+    try {
+      return (await core.info()).executable.path;
+    } finally {
+      await core.close();
+    }
+  } catch (err) {
+    throw new CorescopeError('USAGE', `the llnode backend needs the node executable that dumped ${corePath}`, {
+      hint: 'pass it with --executable <path> (`corescope info <core>` prints the path the core recorded)',
+      cause: err,
+    });
+  }
 }
 
 /** LlnodeBackend is one core opened in lldb + llnode. */
@@ -159,19 +179,39 @@ export class LlnodeBackend implements Backend {
     };
   }
 
-  /** refs is `v8 findrefs <address>`: the objects and closures that hold the value. */
-  async refs(address: unknown): Promise<LlnodeRefsResult> {
-    const addr = checkAddress(address);
+  /**
+   * refs is `v8 findrefs <address>` (who holds the value), or with
+   * `{ property }` `v8 findrefs -n <property>` (every object that has it).
+   */
+  async refs(address: unknown, opts: { property?: string; max?: number } = {}): Promise<LlnodeRefsResult> {
+    const byProperty = typeof address === 'object' && address !== null ? (address as { property?: string }).property : opts.property;
+    const max = opts.max && opts.max > 0 ? opts.max : Infinity;
+    if (byProperty !== undefined) {
+      const all = await this.findrefsByName(byProperty);
+      const referrers = all.slice(0, max);
+      return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', mode: 'property', property: byProperty, referrers, truncated: referrers.length < all.length, warnings: [ENGINE_WARNING] };
+    }
+    const addr = checkAddress(typeof address === 'object' && address !== null ? (address as { address?: string }).address : address);
     const out = await this.#v8(`v8 findrefs ${addr}`);
-    const referrers = parseRefs(out.stdout).map((r) => ({ address: r.from, name: r.type, edge: r.edge, edgeType: r.kind }));
-    return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', address: addr, referrers, warnings: [ENGINE_WARNING] };
+    const all = parseRefs(out.stdout).map(toReferrer);
+    const referrers = all.slice(0, max);
+    const head = parseValueSafe((await this.#session.run(`v8 inspect ${addr}`)).stdout.replace(/^0x[0-9a-f]+(\(map=0x[0-9a-f]+\))?:/i, '').split('\n')[0] ?? '');
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      engine: 'llnode',
+      mode: 'address',
+      target: { address: addr, name: llValueName(head) },
+      referrers,
+      truncated: referrers.length < all.length,
+      warnings: [ENGINE_WARNING],
+    };
   }
 
-  /** findrefsByName is `v8 findrefs -n <property>`: every object with a property of that name (the differential test's measure). */
+  /** findrefsByName is `v8 findrefs -n <property>`: every object with a property of that name. */
   async findrefsByName(property: string): Promise<LlnodeReferrer[]> {
     if (!/^[\w$]+$/.test(property)) throw new CorescopeError('USAGE', `bad property name "${property}"`);
     const out = await this.#v8(`v8 findrefs -n ${property}`);
-    return parseRefs(out.stdout).map((r) => ({ address: r.from, name: r.type, edge: r.edge, edgeType: r.kind }));
+    return parseRefs(out.stdout).map(toReferrer);
   }
 
   /** inspect is `v8 inspect -m <address>`, mapped onto InspectResult as far as llnode says. */
@@ -264,6 +304,10 @@ export class LlnodeBackend implements Backend {
   }
 }
 
+function toReferrer(r: RefLine): LlnodeReferrer {
+  return { address: r.from, name: r.type, edge: { kind: r.kind, name: r.name }, live: true };
+}
+
 function checkAddress(a: unknown): string {
   const s = String(a);
   if (!/^0x[0-9a-f]{1,16}$/i.test(s)) {
@@ -286,6 +330,8 @@ function parseValueSafe(description: string): LlValue {
 
 /** llValueName is the constructor or function name llnode shows ("<Object: Widget>" → "Widget"). */
 function llValueName(v: LlValue): string {
+  // llnode 4.0 prints "<Object: no constructor>" when it cannot find the constructor (all of Node 18+).
+  if (v.tag === 'Object' && /^no constructor\b/.test(v.rest)) return '(no constructor)';
   if (v.tag === 'Object' || v.tag === 'function' || v.tag === 'Function') return v.rest.split(/[\s(]/)[0] || v.tag;
   return v.tag;
 }
@@ -340,7 +386,7 @@ export function toInspectValue(v: LlValue): InspectValue {
     case 'Array':
       return { type: 'array', address: v.address, name: 'Array', preview: `<Array: ${v.rest}>` };
     case 'Object':
-      return { type: 'object', address: v.address, name: v.rest.split(/\s/)[0] || 'Object', preview: v.rest };
+      return { type: 'object', address: v.address, name: llValueName(v), preview: v.rest };
     case 'unknown':
       return { type: 'raw', preview: v.rest };
     default:

@@ -107,7 +107,8 @@ async function runDemo(ctx: CliContext, cmd: Command, opts: DemoOptions): Promis
 function describeCapture(c: Capture): string {
   const size = (() => {
     try {
-      return ` (${formatBytes(statSync(c.corePath).size)})`;
+      const st = statSync(c.corePath);
+      return ` (${formatBytes(st.size)}, ${formatBytes(st.blocks * 512)} on disk)`;
     } catch {
       return '';
     }

@@ -20,7 +20,7 @@ import type { Core } from '../../api/core.js';
 import { CorescopeError } from '../../api/errors.js';
 import { openCore } from '../../api/open-core.js';
 import type { ProgressEvent } from '../../api/types.js';
-import { BACKEND_NAMES, parseBackendName, type Backend, type BackendName } from '../../backends/backend.js';
+import { BACKEND_METHODS, BACKEND_NAMES, parseBackendName, type Backend, type BackendName } from '../../backends/backend.js';
 import { openLlnodeBackend } from '../../backends/llnode/backend.js';
 import { emit, globalOptions, oneLine, progressFor, type CliContext, type CommandModule } from '../context.js';
 import type { ProgressReporter } from '../progress.js';
@@ -421,7 +421,7 @@ export function installBackendOption(program: Command, ctx: CliContext): void {
   program.hook('preAction', (_root, action) => {
     if (backendOf(action) !== 'llnode' || action.name() === 'shell') return;
     const mod = ctx.commands.find((m) => m.command(ctx).name() === action.name());
-    if (!mod?.collect || !mod.render) {
+    if (!mod?.collect || !mod.render || !(BACKEND_METHODS as readonly string[]).includes(action.name())) {
       throw new CorescopeError('USAGE', `${action.name()} does not run on --backend llnode`, {
         hint: 'the llnode backend answers objects, instances, inspect, refs and stack',
       });
