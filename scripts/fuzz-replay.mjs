@@ -2,12 +2,16 @@
 // Replays the fuzz seed corpus under plain g++ (part of `npm test`): writes
 // the corpus (scripts/fuzz-corpus.mjs, heap seeds cut from a core of this
 // node), compiles each native/fuzz/*_fuzz.cc with native/fuzz/replay_main.cc
-// and the library sources, with AddressSanitizer and UBSan when g++ has them,
-// and runs each over its corpus folder. Any crash, sanitizer report or
-// timeout fails. Objects are cached in build/fuzz-replay (rebuilt when a
-// source or header they include changes).
+// and links it with the library, and runs each over its corpus folder. Any
+// crash, abort, sanitizer report or timeout fails.
 //
-//   node scripts/fuzz-replay.mjs [--no-sanitize] [--no-heap] [-j N]
+// By default the library objects are those scripts/native-test.mjs compiled
+// just before (same flags), so `npm test` compiles only the fuzz targets.
+// --sanitize compiles everything with AddressSanitizer + UBSan instead
+// (scripts/asan-test.sh does); objects are cached in build/fuzz-replay/
+// (rebuilt when a source or a header it includes changes).
+//
+//   node scripts/fuzz-replay.mjs [--sanitize] [--no-heap] [-j N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -19,7 +23,7 @@ import { nativeSources } from './native-sources.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const jobs = Number(args.includes('-j') ? args[args.indexOf('-j') + 1] : 2);
-const wantSanitize = !args.includes('--no-sanitize');
+const wantSanitize = args.includes('--sanitize');
 const wantHeap = !args.includes('--no-heap');
 const cxx = process.env.CXX || 'g++';
 const outDir = join(root, 'build', 'fuzz-replay');
@@ -35,6 +39,7 @@ function sanitizerWorks() {
 }
 
 const sanitize = wantSanitize && sanitizerWorks();
+if (wantSanitize && !sanitize) console.log(`fuzz-replay: ${cxx} cannot link -fsanitize=address,undefined; replaying without`);
 const flavour = sanitize ? 'asan' : 'plain';
 const flags = ['-std=c++17', '-g', '-O1', '-Wall', '-Wno-unused-parameter', `-I${join(root, 'native')}`,
   ...(sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer'] : [])];
@@ -60,11 +65,38 @@ function run(cmd, argv) {
   });
 }
 
+// newestHeader returns the newest mtime of native/**/*.h.
+function newestHeader(dir = join(root, 'native')) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestHeader(p) : name.endsWith('.h') ? st.mtimeMs : 0);
+  }
+  return newest;
+}
+
+// sharedObject returns native-test.mjs's object for src when it is newer
+// than src and every header (its own staleness rule), else undefined. Its
+// flags are this script's plain flags.
+const sharedDir = join(root, 'build', 'native-test-obj');
+let headersMtime;
+function sharedObject(src) {
+  if (sanitize || src.startsWith('native/fuzz/')) return undefined;
+  const obj = join(sharedDir, src.replace(/[/\\]/g, '_').replace(/\.cc$/, '.o'));
+  if (!existsSync(obj)) return undefined;
+  headersMtime ??= newestHeader();
+  const t = statSync(obj).mtimeMs;
+  return t >= statSync(join(root, src)).mtimeMs && t >= headersMtime ? obj : undefined;
+}
+
 // compileAll compiles sources to objects, `jobs` at a time; returns object paths.
 async function compileAll(sources) {
   const objDir = join(outDir, flavour, 'obj');
   const todo = [];
   const objs = sources.map((src) => {
+    const shared = sharedObject(src);
+    if (shared) return shared;
     const obj = join(objDir, src.replace(/\//g, '_').replace(/\.cc$/, '.o'));
     if (stale(obj)) todo.push([src, obj]);
     return obj;

@@ -47,6 +47,7 @@ const Registry& AllMethods() {
     RegisterInspectMethods(*r);
     RegisterStackMethods(*r);
     RegisterGraphMethods(*r);
+    RegisterExportMethods(*r);
     return r;
   }();
   return *registry;

@@ -91,6 +91,7 @@ void RegisterHeapMethods(Registry& r);      // api/heap_methods.cc  (objects, in
 void RegisterInspectMethods(Registry& r);   // api/inspect_methods.cc (inspect)
 void RegisterStackMethods(Registry& r);     // api/stack_methods.cc (stack, report)
 void RegisterGraphMethods(Registry& r);     // api/graph_methods.cc (graph, refs, path, retained, leaks)
+void RegisterExportMethods(Registry& r);    // api/export_methods.cc (exportSnapshot)
 
 // AllMethods returns the registry with every feature registered.
 const Registry& AllMethods();

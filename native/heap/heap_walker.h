@@ -38,14 +38,18 @@ struct WalkStats {
     uint64_t address = 0;
     uint16_t type = 0xffff;
     uint64_t skipped = 0;
+    uint64_t prev_address = 0;   // the object before (0 if none in this window)
+    uint16_t prev_type = 0xffff;
   };
   std::vector<ResyncSample> resync_samples;
   static constexpr size_t kMaxResyncSamples = 64;
-  void NoteResync(uint64_t addr, uint16_t type, uint64_t skipped) {
+  void NoteResync(uint64_t addr, uint16_t type, uint64_t skipped, uint64_t prev_addr, uint16_t prev_type) {
     resync_bytes += skipped;
     resync_events++;
     resync_by_type[type]++;
-    if (resync_samples.size() < kMaxResyncSamples) resync_samples.push_back({addr, type, skipped});
+    if (resync_samples.size() < kMaxResyncSamples) {
+      resync_samples.push_back({addr, type, skipped, prev_addr, prev_type});
+    }
   }
 
   void Merge(const WalkStats& o);
@@ -110,6 +114,8 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
     any_readable = true;
     const uint64_t base_addr = addr;
     const uint64_t end = addr + avail;  // readable window end (<= area_end)
+    uint64_t prev_addr = 0;
+    uint16_t prev_type = 0xffff;
     while (addr < end) {
       const uint64_t* words = reinterpret_cast<const uint64_t*>(base + (addr - base_addr));
       uint64_t map_word = words[0];
@@ -123,7 +129,8 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
           break;
         }
         uint64_t next = Resync(addr, end, base, base_addr);
-        stats.NoteResync(addr, 0xffff, next - addr);
+        stats.NoteResync(addr, 0xffff, next - addr, prev_addr, prev_type);
+        prev_addr = 0;
         addr = next;
         continue;
       }
@@ -142,7 +149,8 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       }
       if (size == 0) {
         uint64_t next = Resync(addr, end, base, base_addr);
-        stats.NoteResync(addr, map ? map->instance_type : 0xffff, next - addr);
+        stats.NoteResync(addr, map ? map->instance_type : 0xffff, next - addr, prev_addr, prev_type);
+        prev_addr = 0;
         addr = next;
         continue;
       }
@@ -153,6 +161,8 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
         stats.object_bytes += size;
         if (!fn(addr, map, size)) return;
       }
+      prev_addr = addr;
+      prev_type = map->instance_type;
       addr += size;
     }
   }

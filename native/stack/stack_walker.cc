@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "util/limits.h"
+#include "v8/closures.h"
 
 namespace corescope::stack {
 namespace {
@@ -217,8 +218,12 @@ void StackWalker::DescribeJs(Frame& f, uint64_t function) {
   }
   // Optimized and baseline frames, or bytecode without a collected source
   // position table: the best we have is where the function starts.
-  if (f.script && info->start_position >= 0 && mapper_) {
-    if (auto lc = mapper_->LineColumnFor(f.script, info->start_position)) {
+  int32_t start = info->start_position;
+  if (start < 0) {
+    if (auto pos = v8::SharedPositions(*heap_, info->shared)) start = pos->token >= 0 ? pos->token : pos->start;
+  }
+  if (f.script && start >= 0 && mapper_) {
+    if (auto lc = mapper_->LineColumnFor(f.script, start)) {
       f.line = lc->line;
       f.column = lc->column;
       f.position_kind = "function-start";
@@ -281,6 +286,13 @@ ThreadStack StackWalker::Walk(const elf::Thread& thread, bool crashed, size_t ma
       f.location.pc = f.pc;
       f.location.file_vaddr += 1;
       if (!f.location.symbol.empty()) f.location.symbol_offset += 1;
+      // V8 points the return address of frames it rebuilt (deoptimization,
+      // OSR exits) at a builtin's first instruction, e.g.
+      // InterpreterEnterAtNextBytecode: look that address up itself.
+      if (f.location.symbol.empty()) {
+        Location exact = symbolizer_.Locate(f.pc);
+        if (!exact.symbol.empty() && exact.symbol_offset == 0) f.location = exact;
+      }
     }
     Classify(f);
     ts.frames.push_back(f);

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "v8/closures.h"
 #include "v8/properties.h"
 
 namespace corescope::stack {
@@ -353,6 +354,9 @@ std::optional<CallSite> CallSiteFrom(const v8::Heap& heap, const SourceMapper* m
       if (code && off >= 0) pos = mapper->ScriptOffsetForBytecode(code, static_cast<int32_t>(off));
     }
     if (!pos && desc->start_position >= 0) pos = desc->start_position;
+    if (!pos) {
+      if (auto fp = v8::SharedPositions(heap, desc->shared)) pos = fp->token >= 0 ? fp->token : fp->start;
+    }
     if (pos) {
       if (auto lc = mapper->LineColumnFor(desc->script, *pos)) {
         cs.line = lc->line;

@@ -37,7 +37,13 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-bool NewScopeLayout(const Heap& heap) { return heap.metadata().v8_version().major >= 13; }
+// NewScopeLayout: the ScopeInfo with u32 flags, fixed position_info and the
+// SCRIPT-first ScopeType numbering. It came with scopeinfo_idx_first_vars 5
+// (measured: 3 on V8 10.2-12.4, 5 on 12.9 (Node 23), 13.6 and 14.6).
+bool NewScopeLayout(const Heap& heap) {
+  if (auto first = heap.metadata().Get("scopeinfo_idx_first_vars")) return *first >= 5;
+  return heap.metadata().v8_version().major >= 13;
+}
 
 const char* ScopeTypeName(int type, bool new_enum) {
   static const char* const kOld[] = {"class", "eval", "function", "module", "script", "catch", "block", "with", "shadow-realm"};

@@ -15,15 +15,16 @@
 //      function_variable_info? (2), inferred_function_name?, position_info?
 //      (start, end; function/script/eval/module scopes and non-empty class
 //      scopes), outer_scope_info?, ...
-//    - V8 13.6-14.6: flags is a raw u32 (+ padding); position_info is fixed
+//    - V8 12.9 (Node 23), 13.6-14.6 (scopeinfo_idx_first_vars 5): flags is a
+//      raw u32 (+ padding); position_info is fixed
 //      at slots 3/4 (+32/+40); module_variable_count? (module scopes), then
 //      names (or the hash table), infos, ... from slot 5 (+48).
 //    - ScopeFlags bits (the same on all five): scope_type bits 0-3,
 //      has_saved_class_variable bit 10, function_variable bits 12-13,
 //      has_inferred_function_name bit 14, has_outer_scope_info bit 22.
-//    - ScopeType numbering changed in V8 13: 10.2-12.4 CLASS 0, EVAL 1,
+//    - ScopeType numbering changed with that layout: 10.2-12.4 CLASS 0, EVAL 1,
 //      FUNCTION 2, MODULE 3, SCRIPT 4, CATCH 5, BLOCK 6, WITH 7,
-//      SHADOW_REALM 8; 13.6+ SCRIPT 0, REPL_MODE 1, CLASS 2, EVAL 3,
+//      SHADOW_REALM 8; 12.9+ SCRIPT 0, REPL_MODE 1, CLASS 2, EVAL 3,
 //      FUNCTION 4, MODULE 5, CATCH 6, BLOCK 7, WITH 8, SHADOW_REALM 9.
 //    - NameToIndexHashTable: HashTable with no prefix, (name, Smi local
 //      index) entries.

@@ -45,7 +45,7 @@ struct DescribeOptions {
   size_t max_context_vars = 100;   // per context
   size_t max_context_depth = 8;    // contexts followed up the chain
   size_t max_bytes = 64;           // ArrayBuffer/TypedArray bytes shown as hex
-  size_t max_nested_objects = 2000;  // total expansions in one call (depth can explode)
+  size_t max_nested_objects = 1000;  // total expansions in one call (depth can explode)
   std::vector<std::string> extra_warnings;  // added to the top object's warnings (caller's notes)
 };
 

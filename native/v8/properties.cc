@@ -295,7 +295,15 @@ void ReadDictionaryProperties(const Heap& heap, uint64_t dict, size_t max_items,
     NamedProperty p;
   };
   std::vector<Found> found;
+  // Enumeration order needs every entry; a huge dictionary read for a few
+  // items (a preview) stops early and keeps table order instead.
+  auto cap_w = heap.ReadField(dict, kFixedArrayHeaderSize + 8 * 2);
+  bool table_order = cap_w && IsSmi(*cap_w) && SmiValue(*cap_w) > 65536 && max_items < 1024;
   ForEachDictionaryEntry(heap, dict, prefix, entry, &out->warnings, [&](uint64_t key, uint64_t slot) {
+    if (table_order && found.size() >= max_items) {
+      out->truncated = true;
+      return false;
+    }
     uint64_t value = 0, details_w = 0;
     bool ok = true;
     if (is_global) {
@@ -330,7 +338,9 @@ void ReadDictionaryProperties(const Heap& heap, uint64_t dict, size_t max_items,
     found.push_back({d >> 8, std::move(p)});
     return true;
   });
-  std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
+  if (!table_order) {
+    std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
+  }
   for (auto& f : found) {
     if (out->items.size() >= max_items) {
       out->truncated = true;
@@ -407,7 +417,7 @@ ElementsKindInfo DescribeElementsKind(const Heap& heap, int kind) {
       kU8C{"UINT8_CLAMPED", 1, false, false, false, true}, kBU64{"BIGUINT64", 8, false, false, true, false},
       kBI64{"BIGINT64", 8, false, true, true, false}, kF16{"FLOAT16", 2, true, true, false, false};
   // Typed kinds in ElementsKind order (measured with %DebugPrint):
-  //  V8 10.2-12.4: UINT8 INT8 UINT16 INT16 UINT32 INT32 FLOAT32 FLOAT64
+  //  V8 10.2-12.9: UINT8 INT8 UINT16 INT16 UINT32 INT32 FLOAT32 FLOAT64
   //                UINT8_CLAMPED BIGUINT64 BIGINT64 [FLOAT16 from 12.4]
   //  V8 13.6-14.6: UINT8 INT8 UINT16 INT16 UINT32 INT32 BIGUINT64 BIGINT64
   //                UINT8_CLAMPED FLOAT32 FLOAT64 FLOAT16
@@ -520,11 +530,17 @@ void ReadDictionaryElements(const Heap& heap, uint64_t dict, size_t max_items, E
     auto val = Slot(heap, dict, slot + 1);
     if (!index || !val || *index < 0) return true;
     out->present++;
-    if (found.size() >= limits::kMaxArrayLengthFollowed) return false;
     ElementValue e;
     e.index = static_cast<uint64_t>(*index);
     e.tagged = *val;
     found.push_back(e);
+    // Keep only the lowest indexes shown: trim now and then, so a sparse
+    // array with millions of entries needs O(max_items) memory.
+    if (found.size() > 4 * max_items + 4096) {
+      std::sort(found.begin(), found.end(), [](const ElementValue& a, const ElementValue& b) { return a.index < b.index; });
+      found.resize(max_items);
+      out->truncated = true;
+    }
     return true;
   });
   std::sort(found.begin(), found.end(), [](const ElementValue& a, const ElementValue& b) { return a.index < b.index; });

@@ -30,6 +30,8 @@ export const ERRORS = {
   CANCELLED: { exitCode: 14, meaning: 'cancelled by the caller (AbortSignal or Ctrl-C)' },
   BUSY: { exitCode: 15, meaning: 'a second call on one Core while another runs (library misuse)' },
   CAPTURE_FAILED: { exitCode: 16, meaning: 'corescope demo could not produce a core (ulimit, core_pattern, gdb)' },
+  GROWTH_DETECTED: { exitCode: 17, meaning: 'corescope diff --fail-on-growth: a type grew by more than its limit' },
+  NOT_A_NODE_PROCESS: { exitCode: 18, meaning: 'corescope capture: the pid is not a node process (no v8dbg_* symbols in its executable)' },
   INTERNAL: { exitCode: 70, meaning: 'a bug in corescope; rerun with --debug and report it' },
 } as const satisfies Record<string, ErrorInfo>;
 

@@ -12,7 +12,9 @@ import { oneLine, type CliContext, type CommandModule } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { packageVersion } from './paths.js';
 import { renderTable } from './render/table.js';
+import * as capture from './commands/capture.js';
 import * as demo from './commands/demo.js';
+import * as diff from './commands/diff.js';
 import * as info from './commands/info.js';
 import * as inspect from './commands/inspect.js';
 import * as reportCommand from './commands/report.js';
@@ -20,7 +22,7 @@ import * as shell from './commands/shell.js';
 import * as stack from './commands/stack.js';
 
 /** COMMANDS lists every command module; adding a command is one import and one entry here. */
-const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, shell, demo];
+const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, shell, demo, capture, diff];
 
 /** createProgram builds the commander program for one run. */
 export function createProgram(ctx: CliContext): Command {

@@ -3,8 +3,8 @@
 // name), decompresses them into a sparse temporary file (4 KiB blocks of
 // zeros become holes, as in the kernel's own cores) and removes that file
 // when the core is closed or the process exits. Decompression streams
-// through the `zstd`/`lz4`/`xz` command-line tools when present, else Node's
-// zlib (gzip always, zstd from Node 22.15/23.8). Knows nothing of ELF, V8 or
+// through Node's zlib where it has the format (gzip; zstd from Node
+// 22.15/23.8), else the `zstd`/`lz4`/`xz` command-line tools. Knows nothing of ELF, V8 or
 // the CLI, and imports nothing from src/api (which calls it); reports progress
 // and honours AbortSignals.
 
@@ -98,7 +98,7 @@ export interface DecompressOptions {
   signal?: AbortSignal;
   /** dir is where the temporary file goes (default $CORESCOPE_TMPDIR or the OS temp dir). */
   dir?: string;
-  /** useTools: false forces Node's zlib (tests). */
+  /** useTools: true forces the command-line tool, false Node's zlib; by default zlib when it has the format. */
   useTools?: boolean;
 }
 
@@ -127,12 +127,15 @@ export async function decompressCore(path: string, format: Compression, opts: De
 /** runDecompressor streams source through a tool or zlib into writer; resolves to what it used. */
 async function runDecompressor(format: Compression, source: Readable, writer: SparseWriter, opts: DecompressOptions): Promise<string> {
   const f = FORMATS[format];
-  const tool = opts.useTools === false ? null : which(f.tool);
+  // Node's own decompressor (gzip; zstd from Node 22.15/23.8) needs no process and no pipe: measured
+  // 0.87 s against 1.8 s for the zstd tool on a 188 MB core. The tools cover the rest.
+  const builtin = opts.useTools === true ? null : zlibDecompressor(format);
+  const tool = builtin || opts.useTools === false ? null : which(f.tool);
   if (tool) {
     await viaTool(tool, f.args, source, writer, opts.signal, format);
     return f.tool;
   }
-  const transform = zlibDecompressor(format);
+  const transform = builtin;
   if (!transform) {
     source.destroy();
     await writer.abort();

@@ -108,7 +108,7 @@ describe('decompressing real compressed cores', () => {
         expect(await detectCompression(input)).toBe(t);
         const dir = tempDir(t);
         const events: number[] = [];
-        const d = await decompressCore(input, t, { dir, onProgress: (e) => events.push(e.done) });
+        const d = await decompressCore(input, t, { dir, useTools: true, onProgress: (e) => events.push(e.done) });
         try {
           expect(d.via).toBe(t);
           expect(d.size).toBe(statSync(made.corePath).size);

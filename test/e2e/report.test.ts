@@ -100,6 +100,18 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(e.stack).toMatch(new RegExp(`at handleRequest \\(\\S*crash-timer\\.js:${call.line}:${call.column}\\)`));
     });
 
+    it("reads node's default libuv loop: its handles and an uptime from the loop clock", () => {
+      const u = rep.libuv;
+      expect(u.available).toBe(true);
+      expect(u.handles!.length).toBeGreaterThan(0);
+      for (const h of u.handles!) {
+        expect(['async', 'check', 'prepare', 'idle', 'timer', 'signal', 'tcp', 'pipe', 'tty', 'udp', 'poll', 'process', 'fs_event', 'fs_poll']).toContain(h.type);
+      }
+      // The scenario crashed from a setTimeout callback about a second after start.
+      expect(u.uptimeSeconds).toBeGreaterThan(0);
+      expect(u.uptimeSeconds).toBeLessThan(120);
+    });
+
     it('says where it was thrown: the throw statement', () => {
       const site = crashTimerSites()[0]!;
       expect(scriptIs(rep.thrown.thrownAt!.script, 'crash-timer.js')).toBe(true);

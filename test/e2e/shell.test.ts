@@ -109,6 +109,8 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
   let env: Record<string, string>;
   let argv: string[];
   let commandNames: string[];
+  /** coreCommands are the commands whose first argument is one core. */
+  let coreCommands: string[];
 
   beforeAll(async () => {
     made = await makeCore('uncaught-error', primaryVersion());
@@ -117,8 +119,9 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
     argv = [process.execPath, join(REPO, 'bin', 'corescope.js'), '-e', made.exe, 'shell', made.corePath];
     // The truth for `help`: the commands `corescope --help` lists.
     const help = await spawnCli(['--help']);
-    const section = help.stdout.slice(help.stdout.indexOf('Commands:'));
+    const section = help.stdout.slice(help.stdout.indexOf('Commands:'), help.stdout.indexOf('Exit codes:'));
     commandNames = [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    coreCommands = [...section.matchAll(/^ {2}([a-z][\w-]*)(?:\|\w+)? (?:\[options\] )?<core>/gm)].map((m) => m[1]!).filter((n) => n !== 'shell');
     expect(commandNames).toContain('stack');
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -145,9 +148,12 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
     expect(banner!.ok, banner!.text).toBe(true);
     expect(banner!.text).toContain('type help');
 
-    // help lists every registered command that runs on a core, and not the shell itself.
-    for (const name of commandNames.filter((n) => !['shell', 'demo'].includes(n))) expect(help!.text).toContain(name);
-    expect(help!.text).not.toMatch(/^\s+shell\b/m);
+    // help lists every registered command that runs on one core, only registered commands, and not the shell itself.
+    expect(coreCommands).toContain('stack');
+    for (const name of coreCommands) expect(help!.text).toMatch(new RegExp(`^\\s+${name}\\b`, 'm'));
+    const listed = [...help!.text.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]!).filter((n) => !['help', 'exit'].includes(n));
+    for (const name of listed) expect(commandNames).toContain(name);
+    expect(listed).not.toContain('shell');
 
     // The same collect and render as the one-shot command: identical text.
     expect(stack!.ok).toBe(true);

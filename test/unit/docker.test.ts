@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { findLldb, findPlugin } from '../../src/backends/llnode/session.js';
 import { which } from '../../src/input/compressed.js';
 import { hasAddon, NO_ADDON } from '../support/cli.js';
 import { makeCore, type MadeCore } from '../support/make-core.js';
@@ -174,6 +175,15 @@ describe.skipIf(!hasAddon)(`docker/entrypoint.sh run outside Docker ${hasAddon ?
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no core files/);
   });
+
+  it('opens lldb with llnode loaded (`lldb <core>`)', async (ctx) => {
+    if (!findLldb() || !findPlugin()) return ctx.skip('SKIPPED: lldb or llnode is not installed (scripts/install-llnode.sh)');
+    // stdin is closed: lldb runs the -o commands, reads EOF and quits.
+    const r = await runEntrypoint(['lldb', made.corePath], { CORESCOPE_NODE: made.exe, CORESCOPE_LLNODE_PLUGIN: findPlugin()! });
+    expect(r.stdout).toMatch(/plugin load .*llnode\.so/);
+    expect(r.stdout).toMatch(/Core file '.*' \(x86_64\) was loaded/);
+    expect(r.stderr).not.toMatch(/error: .*llnode/);
+  }, 300_000);
 
   it('passes corescope options through', async () => {
     const r = await runEntrypoint(['--version'], {});

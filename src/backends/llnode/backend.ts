@@ -412,7 +412,9 @@ function toFrame(f: BtFrame): StackFrame {
   if (f.marker) {
     const m = f.marker.slice(1, -1);
     const kind: StackFrame['kind'] = m === 'exit' ? 'exit' : m === 'entry' || m === 'entry_construct' ? 'entry' : m === 'builtin' ? 'builtin' : 'stub';
-    return { ...base, kind, function: null, script: null, line: null, column: null, frameType: m };
+    // V8's names of the marker frames, as the native backend reports them.
+    const frameType = { exit: 'ExitFrame', entry: 'EntryFrame', entry_construct: 'ConstructEntryFrame', stub: 'StubFrame', internal: 'InternalFrame', constructor: 'ConstructFrame' }[m];
+    return { ...base, kind, function: null, script: null, line: null, column: null, ...(frameType ? { frameType } : {}) };
   }
   const sym = f.native?.symbol ?? null;
   return {

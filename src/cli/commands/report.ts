@@ -381,11 +381,12 @@ function heapSection(doc: ReportDocument): Section {
 function libuvSection(u: LibuvInfo): Section {
   if (!u.available) return { title: 'libuv', rows: [['loop', `unavailable (${u.reason})`]] };
   const by = Object.entries(u.activeByType ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  const active = (u.handles ?? []).filter((h) => h.active);
   const rows: Section['rows'] = [
-    ['active handles', `${formatCount(u.activeHandles ?? 0)}${by ? ` (${by})` : ''}`],
+    // libuv counts only referenced active handles (what keeps the loop alive).
+    ['active handles', `${formatCount(active.length)}${by ? ` (${by})` : ''}, ${formatCount(u.activeHandles ?? 0)} keeping the loop alive`],
     ['active requests', formatCount(u.activeRequests ?? 0)],
   ];
-  const active = (u.handles ?? []).filter((h) => h.active);
   const table = active.length
     ? renderTable([{ header: 'handle' }, { header: 'type' }, { header: 'fd', align: 'right' }, { header: 'owner' }],
         active.map((h) => [h.address, h.type, h.fd === null ? '' : String(h.fd), h.owner ? `${h.owner.constructor} ${h.owner.address}` : '']))
