@@ -4,16 +4,20 @@
 // value with its cause chain, the crashing JS stack, libuv handles). The
 // TypeScript report command adds process info, heap totals and the crash
 // signature from other methods. Knows the JSON shapes; the work is in ../stack.
+#include <algorithm>
 #include <cinttypes>
+#include <map>
 #include <cstdio>
 
 #include "api/methods.h"
+#include "heap/heap_index.h"
 #include "heap/page_table.h"
 #include "stack/libuv.h"
 #include "stack/stack_walker.h"
 #include "stack/thrown_value.h"
 #include "util/json_writer.h"
 #include "v8/objects.h"
+#include "v8/properties.h"
 
 namespace corescope::api {
 namespace {
@@ -22,7 +26,9 @@ constexpr int64_t kDefaultMaxFrames = 256;
 
 // HeapViews: the V8 object views the stack code needs, built once per session.
 struct HeapViews : SessionCache {
+  std::unique_ptr<heap::PageTable> pages;
   std::unique_ptr<v8::Heap> heap;
+  std::unique_ptr<heap::HeapIndex> index;  // built on first use by the report
   std::string problem;  // why there is no heap (JS frames are then unnamed)
 };
 
@@ -35,8 +41,9 @@ HeapViews* GetHeapViews(Session& s, Progress& progress) {
       views->problem = pages.error().message;
       return views;
     }
+    views->pages = std::make_unique<heap::PageTable>(std::move(pages.value()));
     std::vector<v8::Heap::Area> areas;
-    for (const heap::Page& p : pages->pages()) {
+    for (const heap::Page& p : views->pages->pages()) {
       if (!p.from_page) areas.push_back({p.area_start, p.area_end});
     }
     auto heap = v8::Heap::Create(t.memory(), t.metadata(), &t.exe(), &t.symbols().all(), std::move(areas));
@@ -164,6 +171,84 @@ void WriteError(JsonWriter& w, const stack::ErrorDescription& d) {
   w.EndObject();
 }
 
+
+constexpr size_t kTopTypes = 10;
+
+// HistogramName groups objects the way a heap snapshot names them: JS
+// objects by constructor, strings and code together, the rest by type.
+std::string HistogramName(const v8::Heap& heap, const v8::MapInfo& m) {
+  const v8::InstanceTypes& types = heap.types();
+  if (heap.IsString(m)) return "(string)";
+  if (types.Has(m.instance_type, v8::kTypeCode)) return "(compiled code)";
+  if (heap.IsJSFunction(m)) return "(closure)";
+  if (types.IsJSObject(m.instance_type)) {
+    std::string ctor = heap.ConstructorName(m);
+    if (!ctor.empty()) return ctor;
+  }
+  return "(" + types.DisplayName(m.instance_type) + ")";
+}
+
+// WriteHeapSummary writes object totals, the top types by shallow size and
+// the ArrayBuffer backing stores (external memory) from the heap index.
+void WriteHeapSummary(JsonWriter& w, HeapViews* views, Progress& progress) {
+  w.BeginObject();
+  if (!views || !views->heap || !views->pages) {
+    w.FieldBool("available", false).Field("reason", views ? views->problem : "no V8 heap");
+    w.EndObject();
+    return;
+  }
+  if (!views->index) {
+    auto index = heap::HeapIndex::Build(*views->heap, *views->pages, heap::IndexOptions{}, progress);
+    if (!index) {
+      w.FieldBool("available", false).Field("reason", index.error().message);
+      w.EndObject();
+      return;
+    }
+    views->index = std::move(index.value());
+  }
+  const v8::Heap& heap = *views->heap;
+  const heap::HeapIndex& index = *views->index;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> by_name;  // name -> (count, bytes)
+  std::vector<uint32_t> buffer_maps;
+  for (uint32_t id = 0; id < index.map_stats().size(); ++id) {
+    const heap::MapStats& st = index.map_stats()[id];
+    const v8::MapInfo* m = heap.MapById(id);
+    if (!st.count || !m) continue;
+    auto& e = by_name[HistogramName(heap, *m)];
+    e.first += st.count;
+    e.second += st.bytes;
+    if (m->instance_type == heap.types().js_array_buffer) buffer_maps.push_back(id);
+  }
+  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> rows(by_name.begin(), by_name.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second.second != b.second.second ? a.second.second > b.second.second : a.first < b.first;
+  });
+  w.FieldBool("available", true);
+  w.FieldUint("objects", index.object_count());
+  w.FieldUint("bytes", index.stats().object_bytes);
+  w.Key("topTypes").BeginArray();
+  for (size_t i = 0; i < rows.size() && i < kTopTypes; ++i) {
+    w.BeginObject().Field("name", rows[i].first).FieldUint("count", rows[i].second.first);
+    w.FieldUint("bytes", rows[i].second.second).EndObject();
+  }
+  w.EndArray();
+  // External memory: the byte lengths of every JSArrayBuffer present.
+  uint64_t buffers = 0, external = 0;
+  if (!buffer_maps.empty()) {
+    index.ForEachObject([&](uint32_t, uint64_t addr) {
+      const v8::MapInfo* m = heap.MapOf(v8::Tag(addr));
+      if (!m || m->instance_type != heap.types().js_array_buffer) return !progress.Cancelled();
+      if (auto ab = v8::ReadArrayBuffer(heap, v8::Tag(addr)); ab && !ab->detached) {
+        ++buffers;
+        external += ab->byte_length;
+      }
+      return !progress.Cancelled();
+    });
+  }
+  w.Key("external").BeginObject().FieldUint("arrayBuffers", buffers).FieldUint("arrayBufferBytes", external).EndObject();
+  w.EndObject();
+}
+
 Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
   HeapViews* views = GetHeapViews(s, progress);
   const v8::Heap* heap = views ? views->heap.get() : nullptr;
@@ -206,6 +291,12 @@ Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
   WriteThread(w, crashed, heap, args.GetBool("args"));
   w.Key("libuv");
   stack::WriteLibuv(w, t, heap);
+  w.Key("heap");
+  if (args.GetBool("heap", true)) {
+    WriteHeapSummary(w, views, progress);
+  } else {
+    w.BeginObject().FieldBool("available", false).Field("reason", "not asked for").EndObject();
+  }
   std::vector<std::string> warnings = walker.symbolizer().warnings();
   if (views && !views->problem.empty()) warnings.push_back("no V8 heap views (" + views->problem + ")");
   WriteWarnings(w, warnings);

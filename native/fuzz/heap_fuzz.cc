@@ -41,11 +41,14 @@ void CallAll(api::Session& session, uint64_t object) {
     if (!m) continue;
     for (int variant = 0; variant < 2; ++variant) {
       api::Args args;
+      // exportSnapshot writes its JSON with fopen(path, "wb"): /dev/null
+      // keeps the writer in the loop without touching any file.
+      args.Set("path", "/dev/null");
       if (variant == 1) {
-        for (const char* key : {"address", "addr", "object", "target"}) args.Set(key, Hex(object));
-        for (const char* key : {"limit", "top", "maxPaths", "max_paths", "depth", "maxDepth", "max_depth"})
-          args.Set(key, "3");
-        args.Set("type", "Object");
+        args.Set("address", Hex(object));
+        for (const char* key : {"max", "top", "maxFrames", "depth", "causeDepth"}) args.Set(key, "3");
+        args.Set("args", "true");
+        args.Set("all", "true");
       }
       auto r = (*m)(session, args, NullProgress());
       if (r) {

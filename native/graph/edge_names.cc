@@ -205,6 +205,8 @@ std::string NodeLabel(const RefGraph& g, uint32_t node) {
     return "(closure) " + (f && !f->name.empty() ? f->name : std::string("(anonymous)"));
   }
   if (types.IsContext(o.type)) return "system / Context";
+  if (IsGlobalObject(g, o)) return "global";
+  if (TypeName(g, o.type) == "JS_GLOBAL_PROXY_TYPE") return "global proxy";
   if (types.IsJSReceiver(o.type)) {
     std::string n = heap.ConstructorName(*o.map);
     if (!n.empty()) return n;
@@ -277,12 +279,15 @@ std::vector<NamedEdge> EdgesFromTo(const RefGraph& g, uint32_t from, uint32_t to
       e = {"internal", "properties"};
     } else if (is_js_object && off == kElementsOffset) {
       e = {"internal", "elements"};
-    } else if (is_js_object && next_inobject < inobject_names.size() && field.empty()) {
+    } else if (is_js_object && off >= uint64_t{o.map->inobject_start_words} * 8 && off < o.map->instance_size &&
+               next_inobject < inobject_names.size()) {
+      // An in-object property slot: named from the map's descriptors.
       e = {"property", inobject_names[next_inobject++]};
     } else if (is_context && off >= 16) {
       uint64_t slot = (off - 16) / 8;
       if (slot == 0) e = {"internal", "scope_info"};
       else if (slot == 1) e = {"internal", "previous"};
+      else if (slot == 2 && next_context >= context_names.size()) e = {"internal", "extension"};
       else if (next_context < context_names.size()) e = {"context", context_names[next_context++]};
       else e = {"internal", "[" + std::to_string(slot) + "]"};
     } else if (IsPropertyCell(g, o) && off == kPropertyCellValue) {
@@ -359,6 +364,16 @@ std::vector<PathStep> NamedPath(const RefGraph& g, const std::vector<uint32_t>& 
       if (!names.empty()) s.edge = names[0];
     }
     steps.push_back(std::move(s));
+  }
+  // A path through a global object starts there, as DevTools' (shortcut)
+  // edges from the root to the global objects make it: the chain from the
+  // root category to the global object (native context, global proxy, its
+  // map's prototype...) says nothing a user can act on.
+  for (size_t j = steps.size(); j-- > 2;) {
+    if (!IsGlobalObject(g, Load(g, steps[j].node))) continue;
+    steps.erase(steps.begin() + 1, steps.begin() + static_cast<int64_t>(j));
+    steps[1].edge = {"shortcut", "global"};
+    break;
   }
   for (size_t i = 1; i + 1 < steps.size();) {
     uint32_t store = steps[i].node;

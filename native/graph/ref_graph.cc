@@ -283,8 +283,28 @@ bool GraphBuilder::Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph) {
     }
     return true;
   };
+  // Precise roots first: the conservative stack (and the fallback) roots may
+  // hold stale words, so paths should prefer any precise root. Nodes reached
+  // only from them get distances beyond every precise one.
+  const uint32_t stack_cat = RefGraph::CategoryNode(RootCategory::kStackRoots);
+  const uint32_t conservative_cat = RefGraph::CategoryNode(RootCategory::kConservative);
   dist[kRootNode] = 0;
-  if (!run({kRootNode})) return false;
+  std::vector<uint32_t> precise;
+  for (const uint32_t* p = fwd.begin(kRootNode); p != fwd.end(kRootNode); ++p) {
+    uint32_t c = EdgeNode(*p);
+    if (c == stack_cat || c == conservative_cat) continue;
+    dist[c] = 1;
+    precise.push_back(c);
+  }
+  if (!run(std::move(precise))) return false;
+  uint16_t deepest = 1;
+  for (uint16_t d : dist) {
+    if (d != kUnreachable && d > deepest) deepest = d;
+  }
+  for (uint32_t c : {stack_cat, conservative_cat}) {
+    dist[c] = deepest >= 0xfffd ? 0xfffe : static_cast<uint16_t>(deepest + 1);
+    if (!run({c})) return false;
+  }
   // Ephemerons: a value lives while its table and key live.
   bool changed = true;
   while (changed) {

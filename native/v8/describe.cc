@@ -21,7 +21,6 @@ namespace {
 
 // Field offsets measured on Node 18-26 (the same on all five; see the
 // comments in properties.h / collections.h for how they were checked).
-constexpr int64_t kJSObjectHeaderSize = 24;
 constexpr int64_t kPromiseResultOffset = 24;     // JSPromise.reactions_or_result
 constexpr int64_t kPromiseFlagsOffset = 32;      // Smi: status bits 0-1, has_handler bit 2
 constexpr int64_t kPrimitiveWrapperValueOffset = 24;
@@ -190,7 +189,7 @@ class Describer {
   std::optional<std::string> BigIntText(uint64_t obj) const;
 
   void Properties(uint64_t obj, int depth, JsonWriter& w, Warnings& warn, PropertyList* keep);
-  void Elements(uint64_t obj, const MapInfo& m, Kind k, int depth, JsonWriter& w, Warnings& warn);
+  void Elements(uint64_t obj, Kind k, int depth, JsonWriter& w, Warnings& warn);
   void StringBody(uint64_t obj, const MapInfo& m, JsonWriter& w, Warnings& warn);
   void FunctionBody(uint64_t fn, uint64_t sfi, uint64_t context, JsonWriter& w, Warnings& warn, int depth);
   void ErrorBody(uint64_t obj, const PropertyList& props, int depth, JsonWriter& w, Warnings& warn);
@@ -529,7 +528,7 @@ void Describer::Properties(uint64_t obj, int depth, JsonWriter& w, Warnings& war
   if (keep) *keep = std::move(*props);
 }
 
-void Describer::Elements(uint64_t obj, const MapInfo& m, Kind k, int depth, JsonWriter& w, Warnings& warn) {
+void Describer::Elements(uint64_t obj, Kind k, int depth, JsonWriter& w, Warnings& warn) {
   auto els = ReadElements(heap_, obj, opts_.max_elements);
   if (!els) {
     warn.Add(els.error().message);
@@ -541,7 +540,6 @@ void Describer::Elements(uint64_t obj, const MapInfo& m, Kind k, int depth, Json
       els->kind.cls != ElementsClass::kDictionary) {
     return;
   }
-  (void)m;
   w.Key("elements").BeginObject();
   w.Field("kind", els->kind.name).FieldUint("length", els->length).FieldUint("capacity", els->capacity);
   w.FieldUint("present", els->present).FieldBool("holey", els->kind.holey);
@@ -848,7 +846,7 @@ void Describer::Object(uint64_t obj, int depth, JsonWriter& w) {
   bool receiver = types_.IsJSReceiver(m->instance_type) && k != Kind::kProxy;
   if (receiver) {
     Properties(obj, depth, w, warn, &props);
-    if (types_.IsJSObject(m->instance_type)) Elements(obj, *m, k, depth, w, warn);
+    if (types_.IsJSObject(m->instance_type)) Elements(obj, k, depth, w, warn);
   }
 
   switch (k) {
@@ -1040,7 +1038,6 @@ void Describer::Object(uint64_t obj, int depth, JsonWriter& w) {
     }
     default: break;
   }
-  (void)kJSObjectHeaderSize;
 
   w.Key("warnings").BeginArray();
   for (auto& s : warn.items) w.BeginObject().Field("code", "PARTIAL").Field("message", s).EndObject();

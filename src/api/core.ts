@@ -27,6 +27,8 @@ import {
   type StackResult,
   type ReportOptions,
   type CrashReport,
+  type ExportSnapshotOptions,
+  type ExportSnapshotResult,
 } from './types.js';
 
 /** CallArgs are a native method's arguments; undefined values are left out. */
@@ -99,6 +101,15 @@ export class Core {
   /** report returns the thrown value (with its cause chain), the crashing thread's stack and libuv handles. */
   report(opts: ReportOptions = {}): Promise<CrashReport> {
     return this.call('report', { args: opts.args, causeDepth: opts.causeDepth }, opts);
+  }
+
+  /**
+   * exportSnapshot writes a Chrome DevTools .heapsnapshot of the heap to
+   * `path` (live objects only unless `all`; string contents replaced with
+   * `redact`) and resolves to its sizes. Open it in DevTools' Memory tab or memlab.
+   */
+  exportSnapshot(path: string, opts: ExportSnapshotOptions = {}): Promise<ExportSnapshotResult> {
+    return this.call('exportSnapshot', { path, all: opts.all, redact: opts.redact }, opts);
   }
 
   /** supports reports whether the loaded addon implements a native method (e.g. "objects"). */

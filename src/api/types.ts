@@ -540,3 +540,28 @@ export interface InspectOptions extends CallOptions {
   maxElements?: number;
   maxEntries?: number;
 }
+
+/** ExportSnapshotOptions: options of Core.exportSnapshot. */
+export interface ExportSnapshotOptions extends CallOptions {
+  /** all keeps garbage (objects no root reaches) in the snapshot; default: live objects only. */
+  all?: boolean;
+  /** redact replaces every string's contents by "(redacted string)". */
+  redact?: boolean;
+}
+
+/** ExportSnapshotResult describes a written .heapsnapshot. */
+export interface ExportSnapshotResult extends Versioned {
+  path: string;
+  /** nodes counts the snapshot's nodes: the root, "(GC roots)", the root categories and the objects. */
+  nodes: number;
+  edges: number;
+  strings: number;
+  /** bytes is the file's size. */
+  bytes: number;
+  /** garbageSkipped counts the unreachable objects left out. */
+  garbageSkipped: number;
+  liveOnly: boolean;
+  redacted: boolean;
+  writeSeconds: number;
+  warnings: string[];
+}

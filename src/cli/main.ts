@@ -15,6 +15,7 @@ import { renderTable } from './render/table.js';
 import * as capture from './commands/capture.js';
 import * as demo from './commands/demo.js';
 import * as diff from './commands/diff.js';
+import * as exportCommand from './commands/export.js';
 import * as info from './commands/info.js';
 import * as inspect from './commands/inspect.js';
 import * as reportCommand from './commands/report.js';
@@ -22,7 +23,7 @@ import * as shell from './commands/shell.js';
 import * as stack from './commands/stack.js';
 
 /** COMMANDS lists every command module; adding a command is one import and one entry here. */
-const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, shell, demo, capture, diff];
+const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, shell, demo, capture, diff, exportCommand];
 
 /** createProgram builds the commander program for one run. */
 export function createProgram(ctx: CliContext): Command {

@@ -3,10 +3,10 @@
 // JSON line per variant on stdout, so that the parent can tell a crash of
 // the addon (this process dies) or a hang (no line in time) from a result.
 //
-//   node sweep-child.mjs <plan.json> <first variant index>
+//   node sweep-child.mjs <plan.json> <first variant> <end variant> <core copy>
 //
-// plan.json: { dist, core, pristine, executables: {real, reduced}, address,
-// variants: [...] }. A variant is { kind: 'truncate', at, exe } or { kind:
+// plan.json: { dist, pristine, executables: {real, reduced}, address,
+// variants: [...] }; variants [first, end) run on <core copy>. A variant is { kind: 'truncate', at, exe } or { kind:
 // 'flip', region, bytes: [[offset, xor], ...], exe }, where exe names the
 // executable to open the core with. The core file is modified in place before a variant
 // and restored after it: flips write the old bytes back; truncations run in
@@ -16,7 +16,9 @@ import { closeSync, copyFileSync, openSync, readFileSync, readSync, truncateSync
 import { pathToFileURL } from 'node:url';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const first = Number(process.argv[3] ?? 0);
+const first = Number(process.argv[3]);
+const end = Number(process.argv[4]);
+const corePath = process.argv[5];
 const api = await import(pathToFileURL(plan.dist).href);
 
 // Every public method the sweep calls, when this build has it. Arguments are
@@ -48,7 +50,7 @@ async function runVariant(v) {
   let core;
   const t0 = performance.now();
   try {
-    core = await api.openCore(plan.core, { executable: plan.executables[v.exe] });
+    core = await api.openCore(corePath, { executable: plan.executables[v.exe] });
     out.open = 'ok';
   } catch (err) {
     out.open = classify(err);
@@ -71,14 +73,14 @@ async function runVariant(v) {
   return { ops: out, ms: performance.now() - t0 };
 }
 
-const fd = openSync(plan.core, 'r+');
-const restoreAll = () => copyFileSync(plan.pristine, plan.core);
-for (let i = first; i < plan.variants.length; i++) {
+const fd = openSync(corePath, 'r+');
+const restoreAll = () => copyFileSync(plan.pristine, corePath);
+for (let i = first; i < end; i++) {
   const v = plan.variants[i];
   emit({ i, start: true });
   let saved = [];
   if (v.kind === 'truncate') {
-    truncateSync(plan.core, v.at);
+    truncateSync(corePath, v.at);
   } else {
     saved = v.bytes.map(([off, xor]) => {
       const b = Buffer.alloc(1);
@@ -89,7 +91,7 @@ for (let i = first; i < plan.variants.length; i++) {
   }
   const r = await runVariant(v);
   if (v.kind === 'truncate') {
-    if (plan.variants[i + 1]?.kind !== 'truncate') restoreAll();
+    if (i + 1 === end || plan.variants[i + 1].kind !== 'truncate') restoreAll();
   } else {
     for (const [off, b] of saved.reverse()) writeSync(fd, b, 0, 1, off);
   }
