@@ -80,11 +80,12 @@ const shdr = (s) => cat(u32(s.nameOff), u32(s.type), u64(s.flags ?? 0), u64(s.ad
 // headers. Segments with `data` get their offset/filesz from it; segments
 // with `covers: [section names]` span those sections; others keep the
 // offset/filesz they were given (to describe missing or truncated bytes).
-function writeElf({ type, machine, entry = 0, segments = [], sections = [], pageAligned = false }) {
+function writeElf({ type, machine, entry = 0, segments = [], sections = [], pageAligned = false, skew = 0 }) {
   const chunks = [];
   let off = 64 + 56 * segments.length;
-  const place = (buf, a) => {
-    const at = align(off, a);
+  // skew shifts segment data off its alignment (a corrupt but parseable core).
+  const place = (buf, a, sk = 0) => {
+    const at = align(off, a) + sk;
     if (at > off) chunks.push(Buffer.alloc(at - off));
     chunks.push(buf);
     off = at + buf.length;
@@ -92,7 +93,7 @@ function writeElf({ type, machine, entry = 0, segments = [], sections = [], page
   };
   for (const s of segments) {
     if (s.data) {
-      s.offset = place(s.data, pageAligned ? PAGE : 8);
+      s.offset = place(s.data, pageAligned ? PAGE : 8, skew);
       s.filesz ??= s.data.length;
       s.memsz ??= Math.max(s.filesz, s.data.length);
     }
@@ -675,7 +676,7 @@ export function findPageChunks(core, loads) {
 // table with only the executable's header page, `pages` V8 heap chunks and the
 // 4 KiB pages their headers point at dumped; all other segments declare
 // filesz 0 (not dumped), as sparse cores do.
-function cutCore(corePath, exePath, exeCut, pages, metadataRanges = []) {
+function cutCore(corePath, exePath, exeCut, pages, metadataRanges = [], skew = 0) {
   const c = readElf(corePath);
   try {
     const loads = c.segments.filter((s) => s.type === PT_LOAD);
@@ -743,9 +744,18 @@ function cutCore(corePath, exePath, exeCut, pages, metadataRanges = []) {
       emitHole(l.vaddr + l.memsz);
     }
     const newFiles = ntFile(exeEntries.map((f) => ({ ...f, path: exeCut })), files.pageSize);
-    const newNotes = Buffer.concat(notes.filter((n) => n.type !== NT_FILE || n.name !== 'CORE').map((n) => note(n.name, n.type, n.desc))
+    // pr_psargs names the executable too (Target falls back to it when NT_FILE
+    // is damaged): point it at the cut executable, not the 100 MiB original.
+    const withArgs = (n) => {
+      if (n.type !== NT_PRPSINFO || n.name !== 'CORE' || n.desc.length < 136 || exeCut.length >= 80) return n.desc;
+      const d = Buffer.from(n.desc);
+      fixedStr(exeCut, 80).copy(d, 56);
+      return d;
+    };
+    const newNotes = Buffer.concat(notes.filter((n) => n.type !== NT_FILE || n.name !== 'CORE')
+      .map((n) => note(n.name, n.type, withArgs(n)))
       .concat([note('CORE', NT_FILE, newFiles)]));
-    const image = writeElf({ type: ET_CORE, machine: c.machine, pageAligned: true,
+    const image = writeElf({ type: ET_CORE, machine: c.machine, pageAligned: true, skew,
       segments: [{ type: PT_NOTE, data: newNotes, align: 1 }, ...outSegs] });
     return { image, chunks: chunks.length, picked: picked.length };
   } finally {
@@ -798,9 +808,12 @@ function heapSeeds(out, nodes, pages) {
       if (!core.path) { made.push({ node, version, skipped: core.reason }); continue; }
       const exe = cutExecutable(node);
       writeFileSync(exeCut, exe.bytes);
-      for (const n of [pages, 3]) {
-        const { image, chunks, picked } = cutCore(core.path, node, exeCut, n, exe.metadataRanges);
-        const name = `node${version}-${n > 0 ? 'few' : 'all'}-${picked}pages`;
+      // Every page, a few pages, and (first node only) a few pages whose
+      // segment data sits at file offsets 4 bytes off alignment.
+      const cuts = [[pages, 0], [3, 0], ...(i === 0 ? [[3, 4]] : [])];
+      for (const [n, skew] of cuts) {
+        const { image, chunks, picked } = cutCore(core.path, node, exeCut, n, exe.metadataRanges, skew);
+        const name = `node${version}-${n > 0 ? 'few' : 'all'}-${picked}pages${skew ? `-skew${skew}` : ''}`;
         writeFileSync(join(out, 'heap', name), image);
         made.push({ node, version, name, bytes: image.length, chunks, picked, exe: exeCut });
       }

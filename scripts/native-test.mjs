@@ -50,14 +50,22 @@ async function main() {
   mkdirSync(objDir, { recursive: true });
   const sources = [...nativeSources('lib'), ...nativeSources('tests')];
   const headers = newestHeader();
-  const objects = sources.map((src) => join(objDir, src.replace(/[/\\]/g, '_').replace(/\.cc$/, '.o')));
-  const stale = sources
-    .map((src, i) => ({ src, obj: objects[i] }))
-    .filter(({ src, obj }) => {
-      if (!existsSync(obj)) return true;
-      const o = statSync(obj).mtimeMs;
-      return statSync(join(root, src)).mtimeMs > o || headers > o;
-    });
+  const fresh = (src, obj) => {
+    if (!existsSync(obj)) return false;
+    const o = statSync(obj).mtimeMs;
+    return statSync(join(root, src)).mtimeMs <= o && headers <= o;
+  };
+  // Library objects that node-gyp already compiled for the addon (same
+  // sources, -O2 -fPIC, no N-API) are linked as they are: `npm test` right
+  // after `npm install` then compiles only the tests.
+  const addonObj = (src) => join(root, 'build', 'Release', 'obj.target', 'corescope', src.replace(/\.cc$/, '.o'));
+  const libSet = new Set(nativeSources('lib'));
+  const objects = sources.map((src) =>
+    libSet.has(src) && fresh(src, addonObj(src))
+      ? addonObj(src)
+      : join(objDir, src.replace(/[/\\]/g, '_').replace(/\.cc$/, '.o')),
+  );
+  const stale = sources.map((src, i) => ({ src, obj: objects[i] })).filter(({ src, obj }) => !fresh(src, obj));
   if (stale.length) console.log(`native-test: compiling ${stale.length} of ${sources.length} sources`);
   let ok = true;
   for (let i = 0; i < stale.length; i += jobs) {

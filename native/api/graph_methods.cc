@@ -60,9 +60,19 @@ void WritePath(JsonWriter& w, const graph::RefGraph& g, const std::vector<graph:
   w.EndArray();
 }
 
+// WriteWarnings writes the graph's warnings as [{code, message}] (they are
+// kept as "CODE: message" lines).
 void WriteWarnings(JsonWriter& w, const graph::RefGraph& g) {
   w.Key("warnings").BeginArray();
-  for (const auto& s : g.roots().warnings) w.String(s);
+  for (const auto& s : g.roots().warnings) {
+    size_t colon = s.find(": ");
+    bool coded = colon != std::string::npos && colon > 0 &&
+                 s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == colon;
+    w.BeginObject()
+        .Field("code", coded ? s.substr(0, colon) : std::string("GRAPH"))
+        .Field("message", coded ? s.substr(colon + 2) : s)
+        .EndObject();
+  }
   w.EndArray();
 }
 
@@ -293,6 +303,20 @@ Result<std::string> PathMethod(Session& s, const Args& args, Progress& progress)
   return w.Take();
 }
 
+// Presentable: a backing store (elements, properties, collection table)
+// is reported as its owner when the owner dominates it, as paths show it.
+uint32_t Presentable(const graph::RefGraph& g, uint32_t node) {
+  uint32_t d = g.ImmediateDominator(node);
+  if (!graph::RefGraph::IsObjectNode(d)) return node;
+  auto da = g.AddressOfNode(d), na = g.AddressOfNode(node);
+  if (!da || !na) return node;
+  for (uint64_t off : {8, 16, 24}) {
+    auto word = g.heap().memory().ReadU64(*da + off);
+    if (word && *word == v8::Tag(*na)) return d;
+  }
+  return node;
+}
+
 Result<std::string> RetainedMethod(Session& s, const Args& args, Progress& progress) {
   auto vr = GetGraph(s, progress);
   if (!vr) return vr.error();
@@ -311,6 +335,7 @@ Result<std::string> RetainedMethod(Session& s, const Args& args, Progress& progr
   if (g.IsLive(n)) w.Uint(g.Distance(n)); else w.Null();
   w.Key("dominator");
   uint32_t d = g.ImmediateDominator(n);
+  if (graph::RefGraph::IsObjectNode(d)) d = Presentable(g, d);
   if (d == graph::kNoNode) {
     w.Null();
   } else {
@@ -356,20 +381,6 @@ std::vector<Suspect> FindSuspects(const graph::RefGraph& g, uint64_t threshold) 
   }
   std::sort(out.begin(), out.end(), [](const Suspect& a, const Suspect& b) { return a.retained > b.retained; });
   return out;
-}
-
-// OwnerIfStore: a backing store (elements, properties, collection table)
-// reported as its owner when the owner dominates it.
-uint32_t Presentable(const graph::RefGraph& g, uint32_t node) {
-  uint32_t d = g.ImmediateDominator(node);
-  if (!graph::RefGraph::IsObjectNode(d)) return node;
-  auto da = g.AddressOfNode(d), na = g.AddressOfNode(node);
-  if (!da || !na) return node;
-  for (uint64_t off : {8, 16, 24}) {
-    auto word = g.heap().memory().ReadU64(*da + off);
-    if (word && *word == v8::Tag(*na)) return d;
-  }
-  return node;
 }
 
 Result<std::string> LeaksMethod(Session& s, const Args& args, Progress& progress) {

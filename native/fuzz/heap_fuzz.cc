@@ -32,20 +32,22 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-// CallAll runs every registered method twice: with no arguments, and with
-// arguments that point at a heap object candidate and ask for small results.
-void CallAll(api::Session& session, uint64_t object) {
+// CallAll runs every registered method three times: with no arguments;
+// with arguments that point at a heap object candidate and ask for small
+// results; and with an address that is not word-aligned (`odd`, taken from
+// the input), which must be refused, not read.
+void CallAll(api::Session& session, uint64_t object, uint64_t odd) {
   const api::Registry& registry = api::AllMethods();
   for (const std::string& name : registry.Names()) {
     const api::Method* m = registry.Find(name);
     if (!m) continue;
-    for (int variant = 0; variant < 2; ++variant) {
+    for (int variant = 0; variant < 3; ++variant) {
       api::Args args;
-      // exportSnapshot writes its JSON with fopen(path, "wb"): /dev/null
-      // keeps the writer in the loop without touching any file.
-      args.Set("path", "/dev/null");
-      if (variant == 1) {
-        args.Set("address", Hex(object));
+      // exportSnapshot gets no path (a USAGE error): writing a whole
+      // snapshot per input would slow fuzzing to a crawl; the corruption
+      // sweep and the e2e tests cover it.
+      if (variant > 0) {
+        args.Set("address", Hex(variant == 1 ? object : object + odd));
         for (const char* key : {"max", "top", "maxFrames", "depth", "causeDepth"}) args.Set(key, "3");
         args.Set("args", "true");
         args.Set("all", "true");
@@ -81,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (const heap::Page* p = pages->Find(object)) fz::Sink(p->start);
   }
   api::Session session(std::move(t.value()));
-  CallAll(session, object);
+  uint64_t odd = 2 + 8 * (size > 0 ? data[size - 1] % 16 : 0);  // 2 mod 8, inside or near the object
+  CallAll(session, object, odd);
   return 0;
 }

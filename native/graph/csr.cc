@@ -9,9 +9,9 @@ Csr Reverse(const Csr& fwd) {
   rev.offsets.assign(static_cast<size_t>(n) + 1, 0);
   for (uint32_t e : fwd.entries) rev.offsets[EdgeNode(e) + 1]++;
   for (uint32_t v = 0; v < n; ++v) rev.offsets[v + 1] += rev.offsets[v];
-  rev.entries.resize(fwd.entries.size());
+  rev.entries.resize(fwd.entries.size());  // every slot is written below
   // Fill using a moving cursor per target (offsets[v] is restored afterwards).
-  std::vector<uint32_t>& cur = rev.offsets;
+  U32Array& cur = rev.offsets;
   for (uint32_t u = 0; u < n; ++u) {
     for (const uint32_t* p = fwd.begin(u); p != fwd.end(u); ++p) {
       uint32_t v = EdgeNode(*p);

@@ -5,6 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
+#include <utility>
 #include <vector>
 
 namespace corescope::graph {
@@ -26,10 +29,33 @@ inline uint32_t PackEdge(uint32_t node, EdgeKind k) {
 inline uint32_t EdgeNode(uint32_t e) { return e & kNodeMask; }
 inline EdgeKind EdgeKindOf(uint32_t e) { return static_cast<EdgeKind>(e >> kKindShift); }
 
+// NoInitAllocator leaves new elements of resize() uninitialised: the big
+// arrays here are always written in full, and zero-filling hundreds of MiB
+// first costs as much as filling them.
+template <typename T>
+struct NoInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = NoInitAllocator<U>;
+  };
+  NoInitAllocator() = default;
+  template <typename U>
+  NoInitAllocator(const NoInitAllocator<U>&) noexcept {}  // NOLINT(runtime/explicit)
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using U32Array = std::vector<uint32_t, NoInitAllocator<uint32_t>>;
+
 // Csr: edges of node v are entries[offsets[v] .. offsets[v+1]).
 struct Csr {
-  std::vector<uint32_t> offsets;  // nodes + 1 entries
-  std::vector<uint32_t> entries;  // packed edges
+  U32Array offsets;  // nodes + 1 entries
+  U32Array entries;  // packed edges
 
   uint32_t nodes() const { return offsets.empty() ? 0 : static_cast<uint32_t>(offsets.size() - 1); }
   uint64_t edges() const { return entries.size(); }
@@ -37,8 +63,8 @@ struct Csr {
   const uint32_t* end(uint32_t v) const { return entries.data() + offsets[v + 1]; }
   uint64_t bytes() const { return (offsets.capacity() + entries.capacity()) * sizeof(uint32_t); }
   void Clear() {
-    std::vector<uint32_t>().swap(offsets);
-    std::vector<uint32_t>().swap(entries);
+    U32Array().swap(offsets);
+    U32Array().swap(entries);
   }
 };
 

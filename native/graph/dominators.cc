@@ -24,7 +24,11 @@ bool Follows(uint32_t e) {
 
 uint64_t Bitset::Count() const {
   uint64_t n = 0;
-  for (uint64_t w : words_) n += static_cast<uint64_t>(__builtin_popcountll(w));
+  for (uint64_t w : words_) {
+    w = w - ((w >> 1) & 0x5555555555555555ull);
+    w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+    n += (((w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full) * 0x0101010101010101ull) >> 56;
+  }
   return n;
 }
 

@@ -352,6 +352,36 @@ std::vector<Referrer> Referrers(const RefGraph& g, uint32_t node, size_t max, bo
   return out;
 }
 
+// CategoryRank orders root categories for paths when several hold an
+// object at the same distance: handles an embedder made on purpose first,
+// conservative stack words last.
+int CategoryRank(uint32_t node) {
+  switch (static_cast<RootCategory>(node - kFirstCategoryNode)) {
+    case RootCategory::kGlobalHandles: return 0;
+    case RootCategory::kEternalHandles: return 1;
+    case RootCategory::kStrongRoots: return 2;
+    case RootCategory::kHandleScope: return 3;
+    case RootCategory::kTracedHandles: return 4;
+    case RootCategory::kMicrotaskQueue: return 5;
+    case RootCategory::kStackRoots: return 8;
+    case RootCategory::kConservative: return 9;
+    default: return 6;
+  }
+}
+
+// PreferredCategory returns the best-ranked root category among the
+// predecessors of `node` that are as close to the root as `chosen`.
+uint32_t PreferredCategory(const RefGraph& g, uint32_t node, uint32_t chosen) {
+  const Csr& rev = g.reverse();
+  uint32_t best = chosen;
+  for (const uint32_t* p = rev.begin(node); p != rev.end(node); ++p) {
+    uint32_t u = EdgeNode(*p);
+    if (u < kFirstCategoryNode || u >= kFirstObjectNode || EdgeKindOf(*p) == EdgeKind::kWeak) continue;
+    if (g.Distance(u) == g.Distance(chosen) && CategoryRank(u) < CategoryRank(best)) best = u;
+  }
+  return best;
+}
+
 // NamedPath names the steps of a node path (root, category, ..., target)
 // and folds backing stores and property cells into their owners.
 std::vector<PathStep> NamedPath(const RefGraph& g, const std::vector<uint32_t>& nodes) {
@@ -442,6 +472,7 @@ std::vector<std::vector<PathStep>> RetainingPaths(const RefGraph& g, uint32_t no
       if (du == kUnreachable || du >= d) continue;
       if (!f.any_shorter && du + 1 != d) continue;
       if (stack.size() >= kMaxPathSteps) break;
+      if (!RefGraph::IsObjectNode(u)) u = PreferredCategory(g, f.node, u);
       f.found = true;
       stack.push_back({u, rev.begin(u), false, false});
       pushed = true;

@@ -53,6 +53,97 @@ bool ParallelPages(size_t pages, unsigned threads, Progress& progress, const cha
   return !progress.Cancelled();
 }
 
+// Resolver maps a heap address to the ordinal of the object starting there
+// during the body scan, the hot path of the build (one lookup per tagged
+// word): a sorted table of 256 KiB chunks finds the page, then an
+// object-start bitmap with rank counts gives the ordinal. It is built from
+// the heap index (ForEachObjectInPage) and freed after the scan; the index's
+// own OrdinalOf serves later queries.
+// Popcount without the libgcc call __builtin_popcountll becomes when the
+// build does not target POPCNT (SWAR, Hacker's Delight 5-2).
+inline uint64_t Popcount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (x * 0x0101010101010101ull) >> 56;
+}
+
+class Resolver {
+ public:
+  Resolver(const heap::HeapIndex& index, const std::vector<std::pair<uint64_t, uint64_t>>& read_only) {
+    pages_.resize(index.page_count());
+    for (size_t i = 0; i < index.page_count(); ++i) {
+      const heap::Page& page = index.page(i);
+      PageBits& pb = pages_[i];
+      pb.start = page.area_start;
+      pb.end = page.area_end;
+      pb.read_only = false;
+      for (const auto& r : read_only) {
+        if (page.area_start >= r.first && page.area_start < r.second) pb.read_only = true;
+      }
+      pb.bits.assign(((page.area_end - page.area_start) / 8 + 63) / 64, 0);
+      bool first = true;
+      index.ForEachObjectInPage(i, [&](uint32_t ordinal, uint64_t addr) {
+        if (first) pb.first_ordinal = ordinal;
+        first = false;
+        uint64_t bit = (addr - pb.start) / 8;
+        pb.bits[bit / 64] |= uint64_t{1} << (bit % 64);
+        return true;
+      });
+      pb.rank.resize(pb.bits.size());
+      uint32_t running = 0;
+      for (size_t w = 0; w < pb.bits.size(); ++w) {
+        pb.rank[w] = running;
+        running += static_cast<uint32_t>(Popcount(pb.bits[w]));
+      }
+      for (uint64_t c = page.area_start >> kChunkShift; c <= (page.area_end - 1) >> kChunkShift; ++c) {
+        chunks_.push_back({c, static_cast<uint32_t>(i)});
+      }
+    }
+    std::sort(chunks_.begin(), chunks_.end());
+  }
+
+  // Resolve returns the ordinal of the object starting at addr, kReadOnly for
+  // read-only space, or kNone.
+  static constexpr uint64_t kNone = ~uint64_t{0};
+  static constexpr uint64_t kReadOnly = ~uint64_t{0} - 1;
+  uint64_t Resolve(uint64_t addr) const {
+    uint64_t chunk = addr >> kChunkShift;
+    auto it = std::lower_bound(chunks_.begin(), chunks_.end(), std::pair<uint64_t, uint32_t>{chunk, 0});
+    // A chunk can hold the end of one page's area and the start of the next
+    // (large pages); try the candidates with this chunk number.
+    for (; it != chunks_.end() && it->first == chunk; ++it) {
+      const PageBits& pb = pages_[it->second];
+      if (addr < pb.start || addr >= pb.end) continue;
+      if (pb.read_only) return kReadOnly;
+      uint64_t off = addr - pb.start;
+      if (off & 7) return kNone;
+      uint64_t bit = off / 8;
+      uint64_t w = pb.bits[bit / 64];
+      uint64_t mask = uint64_t{1} << (bit % 64);
+      if (!(w & mask)) return kNone;
+      return pb.first_ordinal + pb.rank[bit / 64] + Popcount(w & (mask - 1));
+    }
+    return kNone;
+  }
+  uint64_t bytes() const {
+    uint64_t b = chunks_.capacity() * 16;
+    for (const auto& p : pages_) b += p.bits.capacity() * 8 + p.rank.capacity() * 4;
+    return b;
+  }
+
+ private:
+  static constexpr int kChunkShift = 18;  // 256 KiB: V8 page alignment
+  struct PageBits {
+    uint64_t start = 0, end = 0, first_ordinal = 0;
+    bool read_only = false;
+    std::vector<uint64_t> bits;
+    std::vector<uint32_t> rank;  // objects before each word
+  };
+  std::vector<PageBits> pages_;
+  std::vector<std::pair<uint64_t, uint32_t>> chunks_;
+};
+
 }  // namespace
 
 class GraphBuilder {
@@ -74,6 +165,15 @@ class GraphBuilder {
   // points at no object start (or at read-only space: immortal, not indexed).
   uint32_t Resolve(uint64_t word, bool* dropped) const {
     uint64_t addr = v8::Untag(word);
+    if (resolver_) {
+      uint64_t o = resolver_->Resolve(addr);
+      if (o == Resolver::kReadOnly) return kNoNode;
+      if (o == Resolver::kNone) {
+        *dropped = heap_.InHeap(addr);
+        return kNoNode;
+      }
+      return kFirstObjectNode + static_cast<uint32_t>(o);
+    }
     if (ReadOnlyAddress(addr)) return kNoNode;
     auto o = index_.OrdinalOf(addr);
     if (!o) {
@@ -82,6 +182,7 @@ class GraphBuilder {
     }
     return kFirstObjectNode + *o;
   }
+  std::unique_ptr<Resolver> resolver_;
   Status ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph);
   void AddRootEdges(std::vector<std::vector<uint32_t>>* per_category);
   bool Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph);
@@ -102,8 +203,9 @@ class GraphBuilder {
 };
 
 Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
+  resolver_ = std::make_unique<Resolver>(index_, g_->read_only_ranges_);
+  Hold(static_cast<int64_t>(resolver_->bytes()));
   const size_t page_count = index_.page_count();
-  const uint64_t objects = index_.object_count();
   const uint32_t nodes = g_->node_count_;
   unsigned threads = ThreadCount(opts_.threads, page_count);
 
@@ -111,40 +213,37 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
   std::vector<std::vector<uint32_t>> per_category(kRootCategoryCount);
   AddRootEdges(&per_category);
 
-  fwd->offsets.assign(static_cast<size_t>(nodes) + 1, 0);
+  fwd->offsets.resize(static_cast<size_t>(nodes) + 1);  // every count is written below
+  fwd->offsets[0] = 0;
   std::vector<std::vector<uint32_t>> page_edges(page_count);
   std::vector<std::vector<Ephemeron>> worker_eph(threads);
   std::vector<uint64_t> dropped(threads, 0), weak(threads, 0);
-  std::vector<heap::WalkStats> walk_stats(threads);
-  std::vector<std::unique_ptr<heap::PageWalker>> walkers;
-  for (unsigned w = 0; w < threads; ++w) walkers.push_back(std::make_unique<heap::PageWalker>(heap_));
+  std::vector<std::unique_ptr<v8::MapCache>> caches;
+  for (unsigned w = 0; w < threads; ++w) caches.push_back(std::make_unique<v8::MapCache>(heap_));
   const v8::BodyLayouts& layouts = *g_->layouts_;
   const memory::AddressSpace& mem = heap_.memory();
-  std::atomic<uint64_t> mismatched_pages{0};
 
   bool ok = ParallelPages(page_count, threads, progress_, "scanning object bodies", [&](size_t pi, unsigned w) {
-    const heap::Page& page = index_.page(pi);
-    uint64_t first = 0;
-    bool any = false;
-    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t) {
-      first = ordinal;
-      any = true;
-      return false;
-    });
-    if (!any) return;
     std::vector<uint32_t>& out = page_edges[pi];
-    uint64_t ordinal = first;
     uint64_t& drop = dropped[w];
     uint64_t& weak_count = weak[w];
     std::vector<Ephemeron>& ephs = worker_eph[w];
-    walkers[w]->Walk(page, walk_stats[w], [&](uint64_t addr, const v8::MapInfo* map, uint64_t size) {
-      if (ordinal >= objects) return false;
+    v8::MapCache& maps = *caches[w];
+    // The index's own list of objects (not a second walk), so ordinals match it exactly.
+    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t addr) {
+      uint32_t self = kFirstObjectNode + ordinal;
+      auto map_word = mem.ReadU64(addr);
+      const v8::MapInfo* map = map_word ? maps.Get(*map_word) : nullptr;
+      if (!map) {
+        fwd->offsets[self + 1] = 0;
+        return true;
+      }
+      uint64_t size = heap_.SizeOf(v8::Tag(addr), *map).value_or(0);
       size_t before = out.size();
       bool d = false;
-      uint32_t self = kFirstObjectNode + static_cast<uint32_t>(ordinal);
       uint32_t m = Resolve(map->address, &d);
       if (m != kNoNode) out.push_back(PackEdge(m, EdgeKind::kStrong));
-      const uint64_t* words = reinterpret_cast<const uint64_t*>(mem.Span(addr, size));
+      const uint64_t* words = size >= 8 ? reinterpret_cast<const uint64_t*>(mem.Span(addr, size)) : nullptr;
       if (words) {
         uint32_t pending_key = kNoNode;
         layouts.VisitSlots(words, size, map->instance_type, [&](uint64_t, uint64_t word, v8::SlotKind kind) {
@@ -170,26 +269,19 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
         });
       }
       fwd->offsets[self + 1] = static_cast<uint32_t>(out.size() - before);
-      ++ordinal;
       return true;
     });
-    // The walk must see the same objects as the index did.
-    uint32_t expected = 0;
-    index_.ForEachObjectInPage(pi, [&](uint32_t, uint64_t) { ++expected; return true; });
-    if (ordinal - first != expected) mismatched_pages.fetch_add(1);
     out.shrink_to_fit();
   });
   if (!ok) return MakeError(ErrorCode::kCancelled, "reference graph build cancelled");
-  if (mismatched_pages.load()) {
-    g_->roots_.warnings.push_back("GRAPH_WALK_MISMATCH: " + std::to_string(mismatched_pages.load()) +
-                                  " page(s) walked differently than when indexed; their edges may be wrong");
-  }
   for (unsigned w = 0; w < threads; ++w) {
     g_->stats_.dropped_slots += dropped[w];
     g_->stats_.weak_edges += weak[w];
     eph->insert(eph->end(), worker_eph[w].begin(), worker_eph[w].end());
   }
   g_->stats_.ephemerons = eph->size();
+  Hold(-static_cast<int64_t>(resolver_->bytes()));
+  resolver_.reset();
 
   // Counts -> offsets; then copy edges in node order, freeing as we go.
   for (uint32_t c = 0; c < static_cast<uint32_t>(kRootCategoryCount); ++c) {
@@ -382,10 +474,13 @@ Status GraphBuilder::Run() {
   auto roots = CollectRoots(t_, pages_, heap_, progress_);
   if (!roots) return roots.error();
   g_->roots_ = std::move(roots.value());
+  g_->stats_.roots_seconds = Seconds(t0);
 
+  auto ts = Clock::now();
   Csr fwd;
   std::vector<Ephemeron> eph;
   if (auto s = ScanBodies(&fwd, &eph); !s) return s.error();
+  g_->stats_.scan_seconds = Seconds(ts);
   g_->stats_.build_seconds = Seconds(t0);
 
   auto t1 = Clock::now();
@@ -401,14 +496,20 @@ Status GraphBuilder::Run() {
   auto t2 = Clock::now();
   DfsTree tree = Dfs(fwd, kRootNode, live, progress_);
   if (tree.reached() == 0) return MakeError(ErrorCode::kCancelled, "depth-first numbering cancelled");
+  g_->stats_.dfs_seconds = Seconds(t2);
+  auto tr = Clock::now();
   Hold(static_cast<int64_t>(tree.pre.capacity() + tree.order.capacity() + tree.parent.capacity()) * 4);
   live = Bitset();
   g_->rev_ = Reverse(fwd);
   Hold(static_cast<int64_t>(g_->rev_.bytes()));
   Hold(-static_cast<int64_t>(fwd.bytes()));
   fwd.Clear();
+  g_->stats_.reverse_seconds = Seconds(tr);
+  auto ti = Clock::now();
   g_->idom_ = ImmediateDominators(tree, g_->rev_, progress_);
   if (g_->idom_.empty()) return MakeError(ErrorCode::kCancelled, "dominator computation cancelled");
+  g_->stats_.idom_seconds = Seconds(ti);
+  auto tz = Clock::now();
   g_->pre_ = std::move(tree.pre);
   g_->order_ = std::move(tree.order);
   g_->retained_.assign(g_->order_.size(), 0);
@@ -417,6 +518,7 @@ Status GraphBuilder::Run() {
   for (uint32_t i = static_cast<uint32_t>(g_->order_.size()) - 1; i >= 2; --i) {
     g_->retained_[g_->idom_[i]] += g_->retained_[i];
   }
+  g_->stats_.sizes_seconds = Seconds(tz);
   g_->stats_.dominator_seconds = Seconds(t2);
   g_->stats_.final_bytes = g_->rev_.bytes() + g_->dist_.capacity() * 2 + g_->pre_.capacity() * 4 +
                            g_->order_.capacity() * 4 + g_->idom_.capacity() * 4 + g_->retained_.capacity() * 8;
@@ -434,22 +536,16 @@ Result<std::unique_ptr<RefGraph>> RefGraph::Build(const target::Target& t, const
 
 bool RefGraph::WalkObjects(Progress& progress, const char* phase, const ObjectFn& fn) const {
   const size_t page_count = index_.page_count();
-  std::vector<std::unique_ptr<heap::PageWalker>> walkers;
-  std::vector<heap::WalkStats> walk_stats(threads_);
-  for (unsigned w = 0; w < threads_; ++w) walkers.push_back(std::make_unique<heap::PageWalker>(heap_));
-  const uint64_t objects = index_.object_count();
+  std::vector<std::unique_ptr<v8::MapCache>> caches;
+  for (unsigned w = 0; w < threads_; ++w) caches.push_back(std::make_unique<v8::MapCache>(heap_));
+  const memory::AddressSpace& mem = heap_.memory();
   return ParallelPages(page_count, threads_, progress, phase, [&](size_t pi, unsigned w) {
-    uint64_t ordinal = 0;
-    bool any = false;
-    index_.ForEachObjectInPage(pi, [&](uint32_t o, uint64_t) {
-      ordinal = o;
-      any = true;
-      return false;
-    });
-    if (!any) return;
-    walkers[w]->Walk(index_.page(pi), walk_stats[w], [&](uint64_t addr, const v8::MapInfo* map, uint64_t size) {
-      if (ordinal >= objects) return false;
-      fn(w, static_cast<uint32_t>(ordinal++), addr, map, size);
+    v8::MapCache& maps = *caches[w];
+    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t addr) {
+      auto map_word = mem.ReadU64(addr);
+      const v8::MapInfo* map = map_word ? maps.Get(*map_word) : nullptr;
+      if (!map) return true;
+      fn(w, ordinal, addr, map, heap_.SizeOf(v8::Tag(addr), *map).value_or(0));
       return true;
     });
   });

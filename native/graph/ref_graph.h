@@ -51,6 +51,9 @@ struct GraphStats {
   uint64_t garbage_objects = 0;
   uint64_t garbage_bytes = 0;
   double build_seconds = 0, mark_seconds = 0, dominator_seconds = 0;
+  // Finer steps of the above: roots, body scan, DFS, reverse edges, Semi-NCA, self sizes.
+  double roots_seconds = 0, scan_seconds = 0, dfs_seconds = 0, reverse_seconds = 0, idom_seconds = 0,
+         sizes_seconds = 0;
   uint64_t peak_bytes = 0;         // largest graph memory held at once (estimate)
   uint64_t final_bytes = 0;        // graph memory kept after the build
 };

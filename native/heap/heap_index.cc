@@ -41,11 +41,13 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
   std::atomic<bool> stop{false};
   std::vector<WorkerResult> results(threads);
   const int64_t shared_offset = heap.function_shared_offset();
+  const std::map<uint64_t, uint64_t> labs = FindAllocationAreas(heap, pages);
   const v8::InstanceTypes& types = heap.types();
 
   auto work = [&](unsigned w, bool reporter) {
     WorkerResult& r = results[w];
     PageWalker walker(heap);
+    walker.SetAllocationAreas(&labs);
     for (;;) {
       if (stop.load(std::memory_order_relaxed)) return;
       size_t i = next.fetch_add(1, std::memory_order_relaxed);

@@ -3,6 +3,7 @@
 #include "heap/heap_walker.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace corescope::heap {
 
@@ -15,6 +16,7 @@ void WalkStats::Merge(const WalkStats& o) {
   resync_bytes += o.resync_bytes;
   resync_events += o.resync_events;
   unreadable_bytes += o.unreadable_bytes;
+  unreadable_read_only_bytes += o.unreadable_read_only_bytes;
   pages_unreadable += o.pages_unreadable;
   for (const auto& [t, n] : o.resync_by_type) resync_by_type[t] += n;
   for (const auto& r : o.resync_samples) {
@@ -64,6 +66,42 @@ uint64_t PageWalker::Resync(uint64_t addr, uint64_t end, const uint8_t* base, ui
     if (q + 8 <= end && Plausible(q, end, base, base_addr, &size2, &m2)) return p;
   }
   return end;
+}
+
+std::map<uint64_t, uint64_t> FindAllocationAreas(const v8::Heap& heap, const PageTable& pages) {
+  std::map<uint64_t, uint64_t> out;
+  const auto& regions = heap.memory().regions();
+  auto in_page = [&](uint64_t a) -> const Page* { return pages.Find(a); };
+  if (pages.pages().empty()) return out;
+  uint64_t lo = ~uint64_t{0}, hi = 0;
+  for (const Page& p : pages.pages()) {
+    lo = std::min(lo, p.area_start);
+    hi = std::max(hi, p.area_end);
+  }
+  for (const auto& r : regions) {
+    // Writable, non-executable memory with data, outside V8's own pages
+    // (allocators live in the C++ heap: Heap, LocalHeap, MainAllocator
+    // objects). Executable writable ranges are V8's code reservations.
+    if (!r.data || !(r.flags & 2) || (r.flags & 1) || r.end - r.start < 24) continue;
+    if (pages.Find(r.start) || pages.Find(r.end - 8)) continue;
+    const uint64_t n = (r.end - r.start) / 8;
+    const uint8_t* d = r.data;
+    // Cheap filter: a word whose value lies within [lo, hi) of all pages.
+    for (uint64_t i = 1; i + 1 < n; ++i) {
+      uint64_t top;
+      std::memcpy(&top, d + 8 * i, 8);
+      if (top < lo || top >= hi || (top & 7) != 0) continue;
+      uint64_t start, limit;
+      std::memcpy(&start, d + 8 * (i - 1), 8);
+      std::memcpy(&limit, d + 8 * (i + 1), 8);
+      if (!(start <= top && top < limit) || (start & 7) || (limit & 7)) continue;
+      const Page* p = in_page(top);
+      if (!p || start < p->area_start || limit > p->area_end) continue;
+      if (p->from_page) continue;
+      out.emplace(top, limit);
+    }
+  }
+  return out;
 }
 
 }  // namespace corescope::heap

@@ -28,6 +28,7 @@ struct WalkStats {
   uint64_t resync_bytes = 0;       // skipped while resynchronising
   uint64_t resync_events = 0;
   uint64_t unreadable_bytes = 0;   // not in the core (truncated, not dumped)
+  uint64_t unreadable_read_only_bytes = 0;  // of which in read-only space (Node 26 dumps it partly)
   uint64_t pages_unreadable = 0;   // pages with no readable byte at all
   // resync_by_type: instance type of the object whose size was unknown (or
   // 0xffff when the walk hit a word that is not a map) -> events.
@@ -61,6 +62,12 @@ class PageWalker {
  public:
   explicit PageWalker(const v8::Heap& heap) : heap_(heap), cache_(heap) {}
 
+  // SetAllocationAreas gives the linear allocation areas (top -> limit) found
+  // in the allocators (see FindAllocationAreas). When the walk fails exactly
+  // at a top, [top, limit) is the unused rest of an allocation buffer: stale
+  // bytes or zeros, not objects; it is counted as unallocated.
+  void SetAllocationAreas(const std::map<uint64_t, uint64_t>* areas) { labs_ = areas; }
+
   // Walk calls fn(address, map, size) for every object of the page, in
   // address order. fn returns false to stop the walk of this page.
   template <typename Fn>
@@ -77,9 +84,24 @@ class PageWalker {
   bool Plausible(uint64_t p, uint64_t end, const uint8_t* base, uint64_t base_addr, uint64_t* size,
                  const v8::MapInfo** map);
 
+  // LabLimit: the limit of the allocation area whose top is addr, or 0.
+  uint64_t LabLimit(uint64_t addr) const {
+    if (!labs_) return 0;
+    auto it = labs_->find(addr);
+    return it == labs_->end() ? 0 : it->second;
+  }
+
   const v8::Heap& heap_;
   v8::MapCache cache_;
+  const std::map<uint64_t, uint64_t>* labs_ = nullptr;
 };
+
+// FindAllocationAreas scans the writable memory outside V8 pages for V8's
+// LinearAllocationArea records: three words (start, top, limit) with
+// start <= top < limit inside one page's object area. V8 keeps one per
+// allocator (new, old, code, trusted space; background threads' local
+// heaps); the walk only trusts a record where it fails at `top`.
+std::map<uint64_t, uint64_t> FindAllocationAreas(const v8::Heap& heap, const PageTable& pages);
 
 // --- implementation of the template -------------------------------------
 
@@ -89,6 +111,7 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
   const v8::InstanceTypes& types = heap_.types();
   uint64_t addr = page.area_start;
   const uint64_t area_end = page.area_end;
+  const bool large = IsLargeObjectSpace(page.space);
   bool any_readable = false;
   while (addr < area_end) {
     uint64_t avail = 0;
@@ -108,6 +131,7 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
         }
       }
       stats.unreadable_bytes += next - addr;
+      if (page.space == Space::kReadOnly) stats.unreadable_read_only_bytes += next - addr;
       addr = next;
       continue;
     }
@@ -119,8 +143,16 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
     while (addr < end) {
       const uint64_t* words = reinterpret_cast<const uint64_t*>(base + (addr - base_addr));
       uint64_t map_word = words[0];
+      if (uint64_t limit = LabLimit(addr); limit > addr && (map_word == 0 || !cache_.Get(map_word))) {
+        // The unused rest of an allocation buffer.
+        uint64_t stop = std::min(limit, end);
+        stats.unallocated_bytes += stop - addr;
+        addr = stop;
+        continue;
+      }
       if (map_word == 0) {
-        // A zero map word: the never-allocated tail of a page, or a hole.
+        // A zero map word: the never-allocated tail of a page, or padding
+        // (read-only space alignment) before more objects.
         uint64_t p = addr;
         while (p < end && *reinterpret_cast<const uint64_t*>(base + (p - base_addr)) == 0) p += 8;
         if (p >= end) {
@@ -128,7 +160,19 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
           addr = end;
           break;
         }
-        uint64_t next = Resync(addr, end, base, base_addr);
+        uint64_t size1;
+        const v8::MapInfo* m1;
+        if (Plausible(p, end, base, base_addr, &size1, &m1)) {
+          uint64_t size2;
+          const v8::MapInfo* m2;
+          uint64_t q = p + size1;
+          if (q == end || (q + 8 <= end && Plausible(q, end, base, base_addr, &size2, &m2))) {
+            stats.unallocated_bytes += p - addr;
+            addr = p;
+            continue;
+          }
+        }
+        uint64_t next = Resync(p, end, base, base_addr);
         stats.NoteResync(addr, 0xffff, next - addr, prev_addr, prev_type);
         prev_addr = 0;
         addr = next;
@@ -164,6 +208,11 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       prev_addr = addr;
       prev_type = map->instance_type;
       addr += size;
+      if (large && addr > page.area_start) {
+        // A large-object page holds one object; the rest is unused.
+        stats.unallocated_bytes += area_end - addr;
+        return;
+      }
     }
   }
   if (!any_readable) stats.pages_unreadable++;

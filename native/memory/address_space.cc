@@ -70,6 +70,11 @@ std::optional<std::string> BuildIdIn(const elf::CoreFile& core, const elf::LoadS
 
 constexpr size_t kMaxBackingFiles = 1024;
 
+// CongruentMod8: bytes for address addr at p keep 8-byte words aligned.
+bool CongruentMod8(const uint8_t* p, uint64_t addr) {
+  return ((reinterpret_cast<uintptr_t>(p) ^ addr) & 7) == 0;
+}
+
 const auto kDumpedSize = [](const elf::LoadSegment& l) { return l.filesz; };
 const auto kMemSize = [](const elf::LoadSegment& l) { return l.memsz; };
 
@@ -135,6 +140,11 @@ void AddressSpace::Rebuild() {
   Bytes core_bytes = core_->elf().file().bytes();
 
   // 1. Bytes dumped in the core. Later overlapping segments lose the overlap.
+  // A segment whose bytes sit at a file offset that is not 8-byte aligned
+  // (never written by the kernel or gcore: a corrupt core) is not readable,
+  // so every region's data is aligned wherever its address is and the heap
+  // walkers may read aligned words through Span().
+  uint64_t misaligned = 0;
   std::vector<Interval> declared;  // what the core claims to hold (incl. truncated parts)
   for (const elf::LoadSegment& l : core_->loads()) {
     if (l.declared_filesz > 0) {
@@ -143,6 +153,10 @@ void AddressSpace::Rebuild() {
     if (l.filesz == 0) continue;
     Bytes b = core_bytes.Sub(l.offset, l.filesz);
     if (!b.data) continue;
+    if (!CongruentMod8(b.data, l.vaddr)) {
+      ++misaligned;
+      continue;
+    }
     Region r;
     r.start = l.vaddr;
     r.end = l.vaddr + l.filesz;
@@ -190,7 +204,9 @@ void AddressSpace::Rebuild() {
         piece_end = std::min(piece_end, d->start);
       }
       uint64_t fo = m.file_offset + (pos - m.start);
-      if (fo < f.size()) {
+      if (fo < f.size() && !CongruentMod8(f.bytes().data + fo, pos)) {
+        ++misaligned;
+      } else if (fo < f.size()) {
         uint64_t n = std::min(piece_end - pos, f.size() - fo);
         Region r;
         r.start = pos;
@@ -201,6 +217,17 @@ void AddressSpace::Rebuild() {
         regions.push_back(r);
       }
       pos = piece_end;
+    }
+  }
+
+  if (misaligned > 0) {
+    static const char kWarning[] = "MISALIGNED_SEGMENT: ";
+    bool warned = std::any_of(warnings_.begin(), warnings_.end(),
+                              [](const std::string& w) { return w.rfind(kWarning, 0) == 0; });
+    if (!warned) {
+      warnings_.push_back(kWarning + std::to_string(misaligned) +
+                          " segment(s) start at a file offset that is not 8-byte aligned (the core is corrupt); "
+                          "their memory is treated as not dumped");
     }
   }
 

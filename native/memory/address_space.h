@@ -54,6 +54,9 @@ class AddressSpace {
 
   // Span returns a direct pointer to n readable bytes at addr inside one
   // region with real data (no copy: the hot path of heap walks), else nullptr.
+  // The pointer is 8-byte aligned whenever addr is (segments stored at
+  // unaligned file offsets are not readable), so aligned words may be read
+  // through it.
   const uint8_t* Span(uint64_t addr, uint64_t n) const;
 
   // FindRegion returns the region containing addr, or nullptr.

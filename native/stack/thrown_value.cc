@@ -13,7 +13,7 @@
 namespace corescope::stack {
 namespace {
 
-constexpr int kSigTrap = 5, kSigAbrt = 6, kSigBus = 7, kSigSegv = 11, kSigKill = 9;
+constexpr int kSigTrap = 5, kSigAbrt = 6, kSigBus = 7, kSigSegv = 11, kSigKill = 9, kSigStop = 19;
 constexpr uint64_t kMessageScanBytes = 64 * 1024;
 constexpr uint64_t kMaxStackChars = 64 * 1024;
 constexpr size_t kMaxCallSites = 200;
@@ -199,9 +199,10 @@ ThrownValue FindThrownValue(const target::Target& t, const v8::Heap* heap, const
   }
   int si_code = t.core().signal() ? t.core().signal()->code : 0;
   bool sent = si_code <= 0;  // SI_USER (kill), SI_TKILL (tgkill/raise), SI_QUEUE...
-  if (sig == 0) {
+  if (sig == 0 || sig == kSigStop) {
+    // gcore attaches with ptrace, which stops the process (SIGSTOP).
     tv.crash_kind = "live-dump";
-    tv.why_none = "the core was written from a live process (gcore or similar: no fatal signal); nothing was being thrown";
+    tv.why_none = "the core was taken from a live process (gcore or similar: no fatal signal); nothing was being thrown";
   } else if (sig == kSigAbrt) {
     tv.crash_kind = "abort";
     tv.why_none = fatal_error ? "the process aborted (SIGABRT) on a fatal V8/node error; no exception was being thrown"

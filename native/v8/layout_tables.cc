@@ -34,6 +34,7 @@ SizeRule Special(SizeKind kind, uint16_t header = 0, uint16_t extra = 0) {
   r.kind = kind;
   r.header = header;
   r.extra = extra;
+  r.elem_size = 0;
   return r;
 }
 
@@ -86,6 +87,14 @@ void AddCommonRules(std::vector<TypeSizeRule>& s) {
   s.push_back({"BYTECODE_ARRAY_TYPE", Special(K::kBytecodeArray)});
 }
 
+// FeedbackMetadata from V8 13: after the packed slot kinds, one uint16
+// parameter count per create-closure slot (create_closure_slot_count @12).
+SizeRule FeedbackMetadataV13() {
+  SizeRule r = Special(K::kFeedbackMetadata, 16, 6);
+  r.elem_size = 2;
+  return r;
+}
+
 // FeedbackVector: length int32 @8, then a fixed header of tagged and raw
 // fields, then one tagged slot per feedback slot. The header grew and shrank
 // between versions ("tq" feedback-vector.tq; checked on cores).
@@ -105,6 +114,12 @@ SizeRule InstructionStreamV12() {
 // gained a capacity header (capacity Smi @8, length Smi @16).
 void AddCapacityArrayRules(std::vector<TypeSizeRule>& s) {
   s.push_back({"ARRAY_LIST_TYPE", Linear(24, 8, C::kSmi, 8)});
+  // ObjectBoilerplateDescription: capacity, backing_store_size, flags, then entries.
+  s.push_back({"OBJECT_BOILERPLATE_DESCRIPTION_TYPE", Linear(32, 8, C::kSmi, 8)});
+  // RegExpMatchInfo: capacity, number_of_capture_registers, last_subject,
+  // last_input, then the capture registers.
+  s.push_back({"REG_EXP_MATCH_INFO_TYPE", Linear(40, 8, C::kSmi, 8)});
+  s.push_back({"EXTERNAL_POINTER_ARRAY_TYPE", Linear(16, 8, C::kSmi, 8)});
   // ScriptContextTable: capacity, length, names_to_context_index, then contexts.
   s.push_back({"SCRIPT_CONTEXT_TABLE_TYPE", Linear(32, 8, C::kSmi, 8)});
   s.push_back({"INSTRUCTION_STREAM_TYPE", InstructionStreamV12()});
@@ -212,6 +227,8 @@ std::vector<LayoutTable> BuildTables() {
     AddCommonRules(t.sizes);
     t.v8_major = 11, t.v8_minor = 3, t.node_major = "20";
     t.scope_info = ScopeInfoV10();
+    // SHADOW_REALM_SCOPE (8) was appended after WITH_SCOPE and has position info.
+    t.scope_info.scope_shadow_realm = 8;
     t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(56)});
     t.sizes.push_back({"SCRIPT_CONTEXT_TABLE_TYPE", Linear(16, 8, C::kSmi, 8)});
     t.sizes.push_back({"ARRAY_LIST_TYPE", Linear(16, 8, C::kSmi, 8)});
@@ -277,6 +294,10 @@ std::vector<LayoutTable> BuildTables() {
     AddCommonRules(t.sizes);
     t.v8_major = 12, t.v8_minor = 4, t.node_major = "22";
     t.scope_info = ScopeInfoV10();
+    // 12.4 moved module_variable_count before the names (found on cores) and
+    // appended SHADOW_REALM_SCOPE (8), which has position info.
+    t.scope_info.module_count_before_names = true;
+    t.scope_info.scope_shadow_realm = 8;
     t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(56)});
     t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
     t.sizes.push_back({"WASM_NULL_TYPE", Special(K::kFixed, 8)});
@@ -335,6 +356,7 @@ std::vector<LayoutTable> BuildTables() {
     t.sfi_script = 40;
     t.scope_info = ScopeInfoV13();
     t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(48)});
+    t.sizes.push_back({"FEEDBACK_METADATA_TYPE", FeedbackMetadataV13()});
     t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
     t.sizes.push_back({"WASM_NULL_TYPE", Special(K::kFixed, 8)});
     AddCapacityArrayRules(t.sizes);
@@ -392,8 +414,15 @@ std::vector<LayoutTable> BuildTables() {
     t.sfi_name_or_scope_info = 24;
     t.sfi_script = 40;
     t.scope_info = ScopeInfoV13();
+    // 14.6 ends every function-scope ScopeInfo with one more slot (a Smi 0
+    // on the cores measured), after the outer scope info.
+    t.scope_info.function_trailing_slots = 1;
     t.sizes.push_back({"FEEDBACK_VECTOR_TYPE", FeedbackVector(48)});
+    t.sizes.push_back({"FEEDBACK_METADATA_TYPE", FeedbackMetadataV13()});
     t.sizes.push_back({"NATIVE_CONTEXT_TYPE", Linear(24, 8, C::kSmi, 8)});
+    // A Hole-typed one-word filler ends each 64 KiB chunk of read-only space
+    // (its map says variable size).
+    t.sizes.push_back({"HOLE_TYPE", Special(K::kFixed, 8)});
     // WasmNull (V8 14): a Smi at +16 counts the words of its payload, which
     // pads read-only space to a 64 KiB boundary.
     t.sizes.push_back({"WASM_NULL_TYPE", Linear(16, 16, C::kSmi, 8)});

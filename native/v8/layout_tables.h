@@ -76,6 +76,15 @@ struct ScopeInfoLayout {
   int8_t bit_has_outer_scope_info = 22;
   int8_t bit_has_locals_block_list = 28;
   int8_t bit_is_empty = 29;
+  // extra_slot_mask: if any of these flag bits is set, one more slot follows
+  // the outer scope info (0: none).
+  uint32_t extra_slot_mask = 0;
+  // function_trailing_slots: slots every FUNCTION_SCOPE ScopeInfo has after
+  // the optional parts (V8 14.6: 1, found on cores).
+  uint8_t function_trailing_slots = 0;
+  // position_info_scopes_extra: one more ScopeType value with position info
+  // (V8 12.4: SHADOW_REALM_SCOPE = 8, appended after WITH_SCOPE); 0xff = none.
+  uint8_t scope_shadow_realm = 0xff;
 };
 
 struct LayoutTable {

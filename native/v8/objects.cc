@@ -504,7 +504,14 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
       if (slots < 0) return std::nullopt;
       uint64_t per_word = r.extra ? r.extra : 6;
       uint64_t words32 = slots == 0 ? 0 : (static_cast<uint64_t>(slots) - 1) / per_word + 1;
-      return Round8(r.header + 4 * words32);
+      uint64_t closures = 0;
+      if (r.elem_size) {
+        int32_t c;
+        std::memcpy(&c, bytes + 12, 4);
+        if (c < 0) return std::nullopt;
+        closures = static_cast<uint64_t>(c) * r.elem_size;
+      }
+      return Round8(r.header + 4 * words32 + closures);
     }
     case SizeKind::kBigInt: {
       if (avail < 2) return std::nullopt;
@@ -541,11 +548,14 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
       if (!s.position_info_in_header) {
         bool empty = bit(s.bit_is_empty);
         if (scope_type == s.scope_function || scope_type == s.scope_script || scope_type == s.scope_eval ||
-            scope_type == s.scope_module || (!empty && scope_type == s.scope_class)) {
+            scope_type == s.scope_module || scope_type == s.scope_shadow_realm ||
+            (!empty && scope_type == s.scope_class)) {
           slots += 2;
         }
       }
       if (bit(s.bit_has_outer_scope_info)) slots += 1;
+      if (flags & s.extra_slot_mask) slots += 1;
+      if (scope_type == s.scope_function) slots += s.function_trailing_slots;
       if (bit(s.bit_has_locals_block_list)) slots += 1;
       if (is_module) {
         uint64_t count_slot;

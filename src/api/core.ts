@@ -29,6 +29,18 @@ import {
   type CrashReport,
   type ExportSnapshotOptions,
   type ExportSnapshotResult,
+  type GraphStatsResult,
+  type LeaksOptions,
+  type LeaksResult,
+  type PathOptions,
+  type PathResult,
+  type RefsOptions,
+  type ObjectsOptions,
+  type ObjectsResult,
+  type InstancesOptions,
+  type InstancesResult,
+  type RefsResult,
+  type RetainedResult,
 } from './types.js';
 
 /** CallArgs are a native method's arguments; undefined values are left out. */
@@ -98,9 +110,9 @@ export class Core {
     return this.call('stack', { args: opts.args, threads: opts.threads, maxFrames: opts.maxFrames }, opts);
   }
 
-  /** report returns the thrown value (with its cause chain), the crashing thread's stack and libuv handles. */
+  /** report returns the thrown value (with its cause chain), the crashing thread's stack, libuv handles and heap totals. */
   report(opts: ReportOptions = {}): Promise<CrashReport> {
-    return this.call('report', { args: opts.args, causeDepth: opts.causeDepth }, opts);
+    return this.call('report', { args: opts.args, causeDepth: opts.causeDepth, heap: opts.heap }, opts);
   }
 
   /**
@@ -110,6 +122,80 @@ export class Core {
    */
   exportSnapshot(path: string, opts: ExportSnapshotOptions = {}): Promise<ExportSnapshotResult> {
     return this.call('exportSnapshot', { path, all: opts.all, redact: opts.redact }, opts);
+  }
+
+  /**
+   * refs lists every object that refers to the object at `address`, with the
+   * edge (property name, element index, closure variable, internal field).
+   * Backing stores are folded into their owner, as a heap snapshot shows them.
+   *
+   * @example
+   * const { referrers } = await core.refs('0x3a1f0c2d8e41');
+   * for (const r of referrers) console.log(r.name, r.address, r.edge?.kind, r.edge?.name);
+   */
+  refs(address: string, opts: RefsOptions = {}): Promise<RefsResult> {
+    return this.call('refs', { address, max: opts.max }, opts);
+  }
+
+  /**
+   * objects groups the heap's objects by type (DevTools' names: constructor,
+   * "(string)", "(closure) fn", "(system) X"...) with counts and shallow
+   * sizes; live objects only unless `includeGarbage`; `retained` adds each
+   * type's retained size. Rows come sorted by shallow size.
+   * @example
+   * const { types } = await core.objects();
+   * console.log(types.find((t) => t.name === 'LeakyThing')?.count);
+   */
+  objects(opts: ObjectsOptions = {}): Promise<ObjectsResult> {
+    return this.call('objects', { by: opts.by, includeGarbage: opts.includeGarbage, retained: opts.retained }, opts);
+  }
+
+  /** instances lists the objects of one type (a name as `objects` prints it), each with a one-line preview. */
+  instances(name: string, opts: InstancesOptions = {}): Promise<InstancesResult> {
+    return this.call('instances', { name, by: opts.by, limit: opts.limit, includeGarbage: opts.includeGarbage }, opts);
+  }
+
+  /** refsByProperty lists the objects that have an own property named `name` (llnode's findrefs -n). */
+  refsByProperty(name: string, opts: RefsOptions = {}): Promise<RefsResult> {
+    return this.call('refs', { property: name, max: opts.max }, opts);
+  }
+
+  /** refsByString lists the objects that refer to a string whose value is `text` (llnode's findrefs -s). */
+  refsByString(text: string, opts: RefsOptions = {}): Promise<RefsResult> {
+    return this.call('refs', { string: text, max: opts.max }, opts);
+  }
+
+  /**
+   * retainers returns the shortest retaining paths from a GC root to the
+   * object at `address`, root first, each step with the edge that holds it
+   * (CLI: `corescope path`). An object no root reaches (garbage) has no path
+   * and `live: false`.
+   *
+   * @example
+   * const { paths } = await core.retainers('0x3a1f0c2d8e41', { max: 3 });
+   * console.log(paths[0].map((s) => s.edge ? `${s.edge.name} → ${s.name}` : s.name).join(' → '));
+   */
+  retainers(address: string, opts: PathOptions = {}): Promise<PathResult> {
+    return this.call('path', { address, max: opts.max }, opts);
+  }
+
+  /** retained returns the retained size, immediate dominator and first retaining path of one object. */
+  retained(address: string, opts: CallOptions = {}): Promise<RetainedResult> {
+    return this.call('retained', { address }, opts);
+  }
+
+  /**
+   * leaks returns leak suspects as Eclipse MAT does: the dominators that
+   * retain the largest share of the live heap in many smaller objects, each
+   * with its retained size, share, dominant type and a path from a GC root.
+   */
+  leaks(opts: LeaksOptions = {}): Promise<LeaksResult> {
+    return this.call('leaks', { top: opts.top, minShare: opts.minShare }, opts);
+  }
+
+  /** graph builds the reference graph (roots, edges, liveness, dominators) and describes it. */
+  graph(opts: CallOptions = {}): Promise<GraphStatsResult> {
+    return this.call('graph', {}, opts);
   }
 
   /** supports reports whether the loaded addon implements a native method (e.g. "objects"). */

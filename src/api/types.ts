@@ -274,6 +274,8 @@ export interface LibuvInfo {
 }
 
 export interface ReportOptions extends CallOptions {
+  /** heap: walk the heap for totals, top types and external memory (default true). */
+  heap?: boolean;
   /** args adds receivers and arguments to the crashing thread's JS frames. */
   args?: boolean;
   /** causeDepth limits how deep the `cause` chain is followed (default 8). */
@@ -289,7 +291,19 @@ export interface CrashReport extends Versioned {
   /** thread is the crashing thread's stack. */
   thread: StackThread;
   libuv: LibuvInfo;
+  heap: HeapSummary;
   warnings: Warning[];
+}
+
+/** HeapSummary: object totals, top types by shallow size and ArrayBuffer backing stores. */
+export interface HeapSummary {
+  available: boolean;
+  reason?: string;
+  objects?: number;
+  bytes?: number;
+  topTypes?: Array<{ name: string; count: number; bytes: number }>;
+  /** external: byte lengths of every JSArrayBuffer present in the heap (their backing stores live outside it). */
+  external?: { arrayBuffers: number; arrayBufferBytes: number };
 }
 
 // ---- inspect ---------------------------------------------------------------
@@ -564,4 +578,191 @@ export interface ExportSnapshotResult extends Versioned {
   redacted: boolean;
   writeSeconds: number;
   warnings: string[];
+}
+
+// --- reference graph: refs, path, leaks, retained (issue 4) ------------------
+
+/** GraphNode names one node of the reference graph: a heap object, or a root category ("(Global handles)", address null). */
+export interface GraphNode {
+  address: Address | null;
+  name: string;
+}
+
+/** GraphEdge names how one node holds another, as a heap snapshot does. */
+export interface GraphEdge {
+  /** kind: "property", "element", "context" (a closure variable), "internal", "weak", "root", "shortcut" or "hidden". */
+  kind: string;
+  /** name: the property name, element index, variable name, field name or root slot. */
+  name: string;
+}
+
+/** GraphTarget is the object a refs/path query is about. */
+export interface GraphTarget extends GraphNode {
+  /** live: a GC root reaches it (false: garbage the process had not collected yet). */
+  live: boolean;
+  selfSize: number;
+  retainedSize: number;
+}
+
+/** Referrer is one object (or root category) that refers to the target, and how. */
+export interface Referrer extends GraphNode {
+  edge: GraphEdge | null;
+  /** live is false for a referrer that is itself garbage. */
+  live: boolean;
+}
+
+/** RefsOptions: options of Core.refs; `property` and `string` replace the address (llnode's findrefs -n / -s). */
+export interface RefsOptions extends CallOptions {
+  max?: number;
+}
+
+/** RefsResult lists who refers to an object, to a string of a value, or which objects have a property. */
+export interface RefsResult extends Versioned {
+  mode: 'address' | 'property' | 'string';
+  target?: GraphTarget;
+  property?: string;
+  string?: string;
+  /** strings: the string objects with the value (mode "string"). */
+  strings?: Array<GraphNode & { live: boolean }>;
+  referrers: Referrer[];
+  truncated: boolean;
+  warnings: Warning[];
+}
+
+/** PathStep is one step of a retaining path; `edge` says how the previous step holds this one (null on the first step, the root category). */
+export interface PathStep extends GraphNode {
+  edge: GraphEdge | null;
+}
+
+/** PathOptions: options of Core.path. */
+export interface PathOptions extends CallOptions {
+  /** max paths to return (1-100, default 1). */
+  max?: number;
+}
+
+/** PathResult holds the shortest retaining paths from a GC root to the target, root first, the target last. */
+export interface PathResult extends Versioned {
+  target: GraphTarget;
+  live: boolean;
+  /** distance: strong references from the nearest GC root (live objects only). */
+  distance?: number;
+  /** message explains an empty result (the object is garbage). */
+  message?: string;
+  paths: PathStep[][];
+  warnings: Warning[];
+}
+
+/** RetainedResult: the retained size, immediate dominator and first retaining path of one object (shown by inspect). */
+export interface RetainedResult extends Versioned {
+  address: Address;
+  live: boolean;
+  selfSize: number;
+  retainedSize: number;
+  distance: number | null;
+  dominator: GraphNode | null;
+  path: PathStep[] | null;
+}
+
+/** TypeShare counts objects of one type (constructor or V8 type name). */
+export interface TypeShare {
+  name: string;
+  count: number;
+  bytes: number;
+}
+
+/** LeakSuspect is a dominator that retains a large share of the live heap in many smaller objects. */
+export interface LeakSuspect extends GraphNode {
+  retainedSize: number;
+  /** share of the live heap it retains, 0..1. */
+  share: number;
+  selfSize: number;
+  /** dominant: the most numerous JS object type it retains (else the type with the most bytes). */
+  dominant: TypeShare | null;
+  /** types: the types it retains with the most bytes (up to 5). */
+  types: TypeShare[];
+  /** path: a shortest retaining path from a GC root to it. */
+  path: PathStep[] | null;
+}
+
+/** LeaksOptions: options of Core.leaks. */
+export interface LeaksOptions extends CallOptions {
+  /** top: at most this many suspects (default 5). */
+  top?: number;
+  /** minShare: the smallest share of the live heap a suspect must retain (default 0.02). */
+  minShare?: number;
+}
+
+/** LeaksResult lists leak suspects, largest first, as Eclipse MAT's leak-suspects report does. */
+export interface LeaksResult extends Versioned {
+  liveBytes: number;
+  liveObjects: number;
+  minShare: number;
+  suspects: LeakSuspect[];
+  warnings: Warning[];
+}
+
+/** GraphStatsResult describes the reference graph: liveness, edges, roots and build timings. */
+export interface GraphStatsResult extends Versioned {
+  objects: number;
+  liveObjects: number;
+  garbageObjects: number;
+  garbageBytes: number;
+  liveBytes: number;
+  edges: number;
+  weakEdges: number;
+  ephemerons: number;
+  droppedSlots: number;
+  readOnlyObjects: number;
+  /** preciseRoots: every isolate's roots were found from V8's own structures (false: approximate fallback). */
+  preciseRoots: boolean;
+  roots: Array<{ name: string; slots: number; weak: number }>;
+  timings: { buildSeconds: number; markSeconds: number; dominatorSeconds: number };
+  peakBytes: number;
+  finalBytes: number;
+  warnings: Warning[];
+}
+
+/** ObjectsGroupBy: how `objects` groups: DevTools' constructor names, V8 instance types, or constructor + own property names. */
+export type ObjectsGroupBy = 'constructor' | 'instance-type' | 'shape';
+
+export interface ObjectsOptions extends CallOptions {
+  by?: ObjectsGroupBy;
+  /** includeGarbage counts objects no GC root reaches (present in the core, not yet swept). */
+  includeGarbage?: boolean;
+  /** retained adds retainedSize per type (sum over instances no other instance of the type dominates). */
+  retained?: boolean;
+}
+
+/** ObjectsType is one row of the histogram. */
+export interface ObjectsType {
+  name: string;
+  count: number;
+  shallowSize: number;
+  retainedSize?: number;
+}
+
+/** ObjectsResult is the heap histogram (`corescope objects --json`). */
+export interface ObjectsResult extends Versioned {
+  by: ObjectsGroupBy;
+  live: boolean;
+  types: ObjectsType[];
+  totals: { objects: number; shallowSize: number; garbageObjects: number; pages: number };
+  /** resyncBytes: heap bytes skipped because an object size was unknown (0 on supported versions). */
+  resyncBytes: number;
+  warnings: Warning[];
+}
+
+export interface InstancesOptions extends CallOptions {
+  by?: ObjectsGroupBy;
+  limit?: number;
+  includeGarbage?: boolean;
+}
+
+/** InstancesResult lists objects of one type (`corescope instances --json`). */
+export interface InstancesResult extends Versioned {
+  name: string;
+  total: number;
+  instances: Array<{ address: string; name: string; size: number; preview: string }>;
+  truncated: boolean;
+  warnings: Warning[];
 }

@@ -18,12 +18,17 @@ import * as diff from './commands/diff.js';
 import * as exportCommand from './commands/export.js';
 import * as info from './commands/info.js';
 import * as inspect from './commands/inspect.js';
+import * as instances from './commands/instances.js';
+import * as objects from './commands/objects.js';
+import * as leaks from './commands/leaks.js';
+import * as pathCommand from './commands/path.js';
+import * as refs from './commands/refs.js';
 import * as reportCommand from './commands/report.js';
 import * as shell from './commands/shell.js';
 import * as stack from './commands/stack.js';
 
 /** COMMANDS lists every command module; adding a command is one import and one entry here. */
-const COMMANDS: readonly CommandModule[] = [info, stack, reportCommand, inspect, shell, demo, capture, diff, exportCommand];
+const COMMANDS: readonly CommandModule[] = [info, objects, instances, stack, reportCommand, inspect, refs, pathCommand, leaks, shell, demo, capture, diff, exportCommand];
 
 /** createProgram builds the commander program for one run. */
 export function createProgram(ctx: CliContext): Command {

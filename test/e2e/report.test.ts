@@ -112,6 +112,21 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(u.uptimeSeconds).toBeLessThan(120);
     });
 
+    it('walks the heap: the scenario\'s objects among the top types, its 1 MiB ArrayBuffer in external memory', () => {
+      const h = rep.heap;
+      expect(h.available).toBe(true);
+      expect(h.objects).toBeGreaterThan(made.truth.counts.sessions!);
+      const objects = h.topTypes!.find((t) => t.name === 'Object');
+      expect(objects?.count).toBeGreaterThanOrEqual(made.truth.counts.sessions!);
+      // sorted by shallow size, at most 10
+      const sizes = h.topTypes!.map((t) => t.bytes);
+      expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+      expect(h.topTypes!.length).toBeLessThanOrEqual(10);
+      const payload = made.truth.counts.payloadBytes!;
+      expect(h.external!.arrayBufferBytes).toBeGreaterThanOrEqual(payload);
+      expect(h.external!.arrayBufferBytes).toBeLessThan(payload + (1 << 20)); // node's own buffers are small
+    });
+
     it('says where it was thrown: the throw statement', () => {
       const site = crashTimerSites()[0]!;
       expect(scriptIs(rep.thrown.thrownAt!.script, 'crash-timer.js')).toBe(true);

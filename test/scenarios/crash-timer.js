@@ -13,6 +13,8 @@ const variant = process.argv[3] ?? 'same';
 
 const sessions = [];
 for (let i = 0; i < 1000 * id; i++) sessions.push({ id: i, user: `user-${i}` });
+// External memory: 1 MiB outside the V8 heap, owned by one ArrayBuffer.
+const payload = new ArrayBuffer(1 << 20);
 
 function crashNow(req) {
   const root = new TypeError(`socket ${req.id} reset`);
@@ -38,7 +40,7 @@ function dispatch() {
 setTimeout(function timerCallback() {
   crashPoint( // CALL-CRASHPOINT
     'crash-timer',
-    { sessions: sessions.length },
+    { sessions: sessions.length, payloadBytes: payload.byteLength },
     dispatch,
     { kind: 'uncaught', function: variant === 'other' ? 'otherBug' : 'crashNow', message: `request ${id} failed` },
   );

@@ -2,12 +2,20 @@
 // `instances` (test/e2e/objects.test.ts). Every object created here stays
 // reachable from `keep` until the crash, so a heap walk (which also sees
 // unswept garbage) and V8's heap snapshot (which collects garbage first) must
-// agree on them. Little garbage is made after the heap snapshot: the
-// snapshot is written from inside the timer, then crashNow throws at once.
+// agree on them. With the argument `--snapshot-last` the scenario writes
+// <CORESCOPE_OUT>/heap.heapsnapshot itself as the very last step, after
+// crashPoint has recorded truth.json (which allocates objects and arrays),
+// and then throws at once: the snapshot's own garbage collection removes
+// everything dead, and almost nothing is allocated after it. (The usual
+// CORESCOPE_SNAPSHOT=1 path snapshots before truth.json is built, so the
+// walk then also sees that garbage: Object and Array counts differ.)
 //
 // Truth (counts): what was created, per user class, plus the builtins the
 // scenario made (Date/Map/Set/Array are also made by node itself, so tests
 // compare those with the snapshot rather than with these numbers).
+import { join } from 'node:path';
+import v8 from 'node:v8';
+
 import { crashPoint } from './lib.js';
 
 const scale = Number(process.env.SCENARIO_SCALE ?? 1);
@@ -81,6 +89,13 @@ function crashNow() {
   throw new Error(`population: ${keep.things.length} things`);
 }
 
+const snapshotLast = process.argv.includes('--snapshot-last');
+
+function snapshotThenCrash() {
+  if (snapshotLast) v8.writeHeapSnapshot(join(process.env.CORESCOPE_OUT, 'heap.heapsnapshot'));
+  crashNow();
+}
+
 setTimeout(function timerCallback() {
   crashPoint(
     'population',
@@ -99,7 +114,7 @@ setTimeout(function timerCallback() {
       scenarioArrays: N_ARRAY + 8,
       literals: N_LITERAL,
     },
-    crashNow,
+    snapshotThenCrash,
     { kind: 'uncaught', function: 'crashNow', message: `population: ${N_THING} things` },
   );
 }, 10);

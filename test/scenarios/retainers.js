@@ -62,10 +62,15 @@ class WeakValue {
 }
 class WeakTarget {}
 
-const things = [];
-for (let i = 0; i < N_LEAKY; i++) things.push(new LeakyThing(i));
-globalThis.leakCache = new Map();
-globalThis.leakCache.set('things', things);
+// Built in a function so that nothing but the Map keeps the array (a
+// module-level binding would also hold it from the module's context).
+function plantLeak() {
+  const things = [];
+  for (let i = 0; i < N_LEAKY; i++) things.push(new LeakyThing(i));
+  globalThis.leakCache = new Map();
+  globalThis.leakCache.set('things', things);
+}
+plantLeak();
 
 function makeHolder() {
   const heldByClosure = new ClosureHeld();
@@ -75,21 +80,26 @@ function makeHolder() {
 }
 globalThis.holderFn = makeHolder();
 
-const target = new RefTarget();
-globalThis.refHolders = [new RefHolderA(target), new RefHolderB(target), ['x', 'y', target]];
+function plantRefs() {
+  const target = new RefTarget();
+  globalThis.refHolders = [new RefHolderA(target), new RefHolderB(target), ['x', 'y', target]];
+}
+plantRefs();
 
 globalThis.registry = { entries: { special: new Special() } };
 
-const liveKey = new WeakKey();
-globalThis.weakKeyHolder = { key: liveKey };
-globalThis.weakMap = new WeakMap();
-globalThis.weakMap.set(liveKey, new WeakValue(true));
-globalThis.weakMap.set(new WeakKey(), new WeakValue(false));
-
-globalThis.weakRef = new WeakRef(new WeakTarget());
+function plantWeak() {
+  const liveKey = new WeakKey();
+  globalThis.weakKeyHolder = { key: liveKey };
+  globalThis.weakMap = new WeakMap();
+  globalThis.weakMap.set(liveKey, new WeakValue(true));
+  globalThis.weakMap.set(new WeakKey(), new WeakValue(false));
+  globalThis.weakRef = new WeakRef(new WeakTarget());
+}
+plantWeak();
 
 function crashNow() {
-  throw new Error(`retainers: ${things.length} things`);
+  throw new Error(`retainers: ${N_LEAKY} things`);
 }
 
 setTimeout(function timerCallback() {

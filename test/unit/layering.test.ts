@@ -77,7 +77,7 @@ describe('TypeScript layering', () => {
 // ---- C++ ----------------------------------------------------------------
 
 /** NATIVE_LAYERS lists, bottom-up, what each native/<dir> may include (besides itself). */
-const ORDER = ['util', 'elf', 'memory', 'v8', 'target', 'heap', 'graph', 'stack', 'api'];
+const ORDER = ['util', 'elf', 'memory', 'v8', 'target', 'heap', 'graph', 'stack', 'export', 'api'];
 const NATIVE_LAYERS: Record<string, string[]> = Object.fromEntries(ORDER.map((d, i) => [d, ORDER.slice(0, i)]));
 NATIVE_LAYERS.binding = [...ORDER];
 NATIVE_LAYERS.test = [...ORDER];
@@ -86,7 +86,7 @@ NATIVE_LAYERS.fuzz = [...ORDER];
 describe('C++ layering', () => {
   const sources = files(join(REPO, 'native'), ['.h', '.cc']).filter((f) => !f.startsWith('native/build/'));
 
-  it('matches the documented chain util → elf → memory → v8 → target → heap → graph → stack → api → binding', () => {
+  it('matches the documented chain util → elf → memory → v8 → target → heap → graph → stack → export → api → binding', () => {
     expect(NATIVE_LAYERS.util).toEqual([]);
     expect(NATIVE_LAYERS.elf).toEqual(['util']);
     expect(NATIVE_LAYERS.memory).toEqual(['util', 'elf']);

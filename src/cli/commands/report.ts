@@ -65,8 +65,11 @@ export interface ReportDocument extends Versioned {
   heap: {
     /** totalBytes is the size of all V8 heap pages in the core. */
     totalBytes: number | null;
+    /** objects and objectBytes: objects present in the heap (incl. not yet collected garbage) and their shallow size. */
+    objects: number | null;
+    objectBytes: number | null;
     spaces: Array<{ name: string; pages: number; bytes: number }>;
-    /** topTypes: the heap histogram's first 10 rows by shallow size, when the heap index is available. */
+    /** topTypes: the 10 largest types by shallow size (JS objects by constructor, "(string)", "(compiled code)", ...). */
     topTypes: Array<{ name: string; count: number; bytes: number }> | null;
     note?: string;
   };
@@ -118,7 +121,6 @@ export async function collect(core: Core, opts: ReportCommandOptions = {}): Prom
   const info: InfoResult = await core.info();
   const rep: CrashReport = await core.report({ args: Boolean(opts.args) });
   const warnings: Warning[] = [...(info.warnings ?? []), ...(rep.warnings ?? [])];
-  const topTypes = await heapTopTypes(core, warnings);
   const errorCtor = rep.error ? (rep.error.type === 'error' || rep.error.type === 'object' ? rep.error.constructor ?? rep.error.type : rep.error.type) : null;
   const doc: ReportDocument = {
     schemaVersion: 1,
@@ -139,14 +141,15 @@ export async function collect(core: Core, opts: ReportCommandOptions = {}): Prom
     stack: rep.thread.frames,
     heap: {
       totalBytes: info.heap ? info.heap.bytes : null,
+      objects: rep.heap.available ? rep.heap.objects ?? null : null,
+      objectBytes: rep.heap.available ? rep.heap.bytes ?? null : null,
       spaces: info.heap ? info.heap.spaces : [],
-      topTypes: topTypes?.rows ?? null,
-      ...(topTypes ? {} : { note: 'the heap histogram is not available in this build' }),
+      topTypes: rep.heap.available ? rep.heap.topTypes ?? [] : null,
+      ...(rep.heap.available ? {} : { note: `heap walk unavailable: ${rep.heap.reason ?? 'unknown'}` }),
     },
-    externalMemory: topTypes?.external ?? {
-      available: false,
-      reason: 'needs the heap index (ArrayBuffer byte lengths)',
-    },
+    externalMemory: rep.heap.available && rep.heap.external
+      ? { available: true, ...rep.heap.external }
+      : { available: false, reason: rep.heap.reason ?? 'the heap could not be walked' },
     libuv: rep.libuv,
     signature: crashSignature({ frames: rep.thread.frames, errorConstructor: errorCtor, crashKind: rep.crashKind }),
     warnings,
@@ -156,42 +159,6 @@ export async function collect(core: Core, opts: ReportCommandOptions = {}): Prom
     doc.environment = redactEnvironment(env.environment);
   }
   return doc;
-}
-
-interface HeapTop {
-  rows: Array<{ name: string; count: number; bytes: number }>;
-  external?: ReportDocument['externalMemory'];
-}
-
-/**
- * heapTopTypes asks the heap histogram (the "objects" method, when this
- * build has it) for the top 10 types by shallow size.
- */
-async function heapTopTypes(core: Core, warnings: Warning[]): Promise<HeapTop | null> {
-  const objects = (core as unknown as { objects?: (o: object) => Promise<unknown> }).objects;
-  if (!core.supports('objects') || typeof objects !== 'function') return null;
-  try {
-    const res = (await objects.call(core, { top: 10, sort: 'size' })) as Record<string, unknown>;
-    const list = (res.types ?? res.rows ?? res.histogram ?? []) as Array<Record<string, unknown>>;
-    const rows = list
-      .map((r) => ({
-        name: String(r.name ?? r.type ?? r.constructor ?? '?'),
-        count: Number(r.count ?? r.objects ?? 0),
-        bytes: Number(r.bytes ?? r.size ?? r.shallowSize ?? r.shallowBytes ?? 0),
-      }))
-      .sort((a, b) => b.bytes - a.bytes)
-      .slice(0, 10);
-    const out: HeapTop = { rows };
-    const ab = list.find((r) => String(r.name ?? r.type) === 'ArrayBuffer');
-    if (ab && typeof (res as { externalBytes?: unknown }).externalBytes === 'number') {
-      out.external = { available: true, arrayBufferBytes: Number((res as { externalBytes: number }).externalBytes), arrayBuffers: Number(ab.count ?? 0) };
-    }
-    return out;
-  } catch (err) {
-    const e = fromNative(err);
-    warnings.push({ code: 'HEAP', message: `heap histogram unavailable: ${e.message}` });
-    return null;
-  }
 }
 
 /** run reports every core: one document each, then the groups with --group. */
@@ -362,7 +329,8 @@ function errorSection(doc: ReportDocument): Section {
 
 function heapSection(doc: ReportDocument): Section {
   const h = doc.heap;
-  const rows: Section['rows'] = [['total', h.totalBytes === null ? 'unknown' : formatBytes(h.totalBytes)]];
+  const rows: Section['rows'] = [['pages', h.totalBytes === null ? 'unknown' : formatBytes(h.totalBytes)]];
+  if (h.objects !== null) rows.push(['objects', `${formatCount(h.objects)} (${formatBytes(h.objectBytes ?? 0)}, shallow; includes garbage not yet collected)`]);
   rows.push(['external', doc.externalMemory.available ? `${formatBytes(doc.externalMemory.arrayBufferBytes ?? 0)} in ${formatCount(doc.externalMemory.arrayBuffers ?? 0)} ArrayBuffers` : `unavailable (${doc.externalMemory.reason})`]);
   const table: string[] = [];
   if (h.spaces.length) {
