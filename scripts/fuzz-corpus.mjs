@@ -763,6 +763,37 @@ function cutCore(corePath, exePath, exeCut, pages, metadataRanges = [], skew = 0
   }
 }
 
+// withIslands returns a heap image whose first V10 (Node 18/20) old-space
+// page claims a 3.75 GiB object area sprinkled with `n` dumped 8-byte
+// islands: walkers must find the next island by binary search, not by a scan
+// per gap (that was quadratic: minutes for 20,000 islands). Other layouts:
+// null.
+function withIslands(imagePath, n) {
+  const e = readElf(imagePath);
+  const loads = e.segments.filter((x) => x.type === PT_LOAD);
+  const ch = findPageChunks(e, loads).find((c) => c.header[0] === 0x40000 && c.header[2] !== 0 && !c.ro);
+  e.close();
+  if (!ch) return null;
+  const buf = readFileSync(imagePath);
+  const l = loads.find((x) => x.filesz > 0 && ch.addr >= x.vaddr && ch.addr < x.vaddr + x.filesz);
+  const hdr = l.offset + (ch.addr - l.vaddr);
+  const size = 0xf0000000;
+  buf.writeBigUInt64LE(BigInt(size), hdr);               // V10 word 0: chunk size
+  buf.writeBigUInt64LE(BigInt(ch.addr + size), hdr + 32);  // V10 word 4: area_end
+  const phnum = buf.readUInt16LE(56), phoff = Number(buf.readBigUInt64LE(32));
+  if (phnum + n >= 0xffff) return null;
+  const island = buf.length;  // 8 bytes of data shared by every island
+  const extra = [];
+  for (let i = 0; i < n; i++) {
+    const va = ch.addr + 0x40000 + i * 64;
+    extra.push(phdr({ type: PT_LOAD, flags: PF_R | PF_W, offset: island, vaddr: va, filesz: 8, memsz: 8, align: 8 }));
+  }
+  const out = Buffer.concat([buf, Buffer.alloc(8, 0x41), buf.subarray(phoff, phoff + 56 * phnum), ...extra]);
+  out.writeBigUInt64LE(BigInt(island + 8), 32);
+  out.writeUInt16LE(phnum + n, 56);
+  return out;
+}
+
 const SCENARIO = `
 class LeakyThing { constructor(i) { this.id = i; this.when = new Date(i); this.label = 'thing-' + i; } }
 const keep = [];
@@ -816,6 +847,14 @@ function heapSeeds(out, nodes, pages) {
         const name = `node${version}-${n > 0 ? 'few' : 'all'}-${picked}pages${skew ? `-skew${skew}` : ''}`;
         writeFileSync(join(out, 'heap', name), image);
         made.push({ node, version, name, bytes: image.length, chunks, picked, exe: exeCut });
+        if (i === 0 && n > 0 && !skew) {
+          const islands = withIslands(join(out, 'heap', name), 20000);
+          if (islands) {
+            const iname = `node${version}-few-islands`;
+            writeFileSync(join(out, 'heap', iname), islands);
+            made.push({ node, version, name: iname, bytes: islands.length, chunks, picked, exe: exeCut });
+          }
+        }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,8 @@
 # ignored, and safe from `node-gyp rebuild`, which wipes build/): seeds/,
 # the growing corpus/<target>, crashes in artifacts/<target>/, logs/<target>.log.
 #
-# Environment: FUZZ_JOBS (targets run at once, default 1), FUZZ_NODES
+# Environment: FUZZ_JOBS (targets run at once, default 1), FUZZ_TIMEOUT (seconds
+# one input may take before it counts as a hang, default 10), FUZZ_NODES
 # (space-separated node binaries for heap seeds), CXX (default clang++).
 set -euo pipefail
 
@@ -71,7 +72,7 @@ run_one() {
   # -timeout: one input taking >10 s is a hang finding; -rss_limit_mb bounds
   # allocations sized from input; -max_len bounds mutated inputs.
   "$bin" "$OUT/corpus/$t" "$seeds" \
-    -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len="$max_len" \
     -artifact_prefix="$OUT/artifacts/$t/" -print_final_stats=1 \
     >"$OUT/logs/$t.log" 2>&1 || true
 }

@@ -16,9 +16,9 @@ namespace corescope::api {
 namespace {
 
 constexpr uint64_t kAtExecfn = 31;
-constexpr uint64_t kMaxArgStrlen = 128 * 1024;    // the kernel's MAX_ARG_STRLEN
-constexpr uint64_t kMaxArgs = 1u << 20;
-constexpr uint64_t kMaxArgBytes = 64ull << 20;    // all strings together
+constexpr uint64_t kMaxArgStrlen = limits::kMaxArgStrlen;
+constexpr uint64_t kMaxArgs = limits::kMaxArgs;
+constexpr uint64_t kMaxArgBytes = limits::kMaxArgBytes;
 
 const char* SignalName(int n) {
   static const char* kNames[] = {

@@ -14,6 +14,7 @@
 #include "graph/edge_names.h"
 #include "util/json_writer.h"
 #include "v8/objects.h"
+#include "util/limits.h"
 
 namespace corescope::exporter {
 namespace {
@@ -30,7 +31,7 @@ constexpr int kNodeFields = 7;
 constexpr size_t kFlushBytes = 1 << 20;
 // Above this many references an object's edges are not named one by one
 // (naming is linear in the object's size per target): element/weak by position.
-constexpr uint32_t kMaxNamedOutDegree = 4096;
+constexpr uint32_t kMaxNamedOutDegree = limits::kMaxNamedOutDegree;
 
 constexpr const char* kMeta =
     R"({"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],)"

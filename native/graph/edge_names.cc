@@ -20,6 +20,7 @@
 #include "v8/closures.h"
 #include "v8/collections.h"
 #include "v8/properties.h"
+#include "util/limits.h"
 
 namespace corescope::graph {
 
@@ -33,9 +34,9 @@ constexpr uint64_t kElementsOffset = 16;
 constexpr uint64_t kCollectionTableOffset = 24;
 constexpr uint64_t kPropertyCellName = 8;
 constexpr uint64_t kPropertyCellValue = 24;
-constexpr size_t kMaxNamedItems = 1u << 16;   // properties / elements / variables read to name one edge
+constexpr size_t kMaxNamedItems = limits::kMaxNamedItems;
 constexpr size_t kMaxFoldReferrers = 8;       // referrers of a store examined to find its owner
-constexpr size_t kMaxPathSteps = 1u << 12;
+constexpr size_t kMaxPathSteps = limits::kMaxPathSteps;
 
 struct Obj {
   uint64_t addr = 0;  // untagged

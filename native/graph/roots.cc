@@ -10,22 +10,23 @@
 #include <unordered_set>
 
 #include "util/byte_reader.h"
+#include "util/limits.h"
 
 namespace corescope::graph {
 namespace {
 
-constexpr uint64_t kMaxGlobalBlocks = 1u << 16;      // 16 M global handles
-constexpr uint64_t kMaxTracedBlocks = 1u << 16;
-constexpr uint64_t kMaxHandleBlocks = 1u << 16;      // 64 M handle-scope slots
-constexpr uint64_t kMaxEternalHandles = 1u << 24;
-constexpr uint64_t kMaxContextsSaved = 1u << 20;
-constexpr uint64_t kMaxMicrotaskQueues = 1u << 12;
-constexpr uint64_t kMaxMicrotasks = 1u << 24;
-constexpr uint64_t kMaxStartupCache = 1u << 22;
-constexpr uint64_t kMaxListHops = 1u << 16;
-constexpr uint64_t kMaxCompilationGenerations = 16;
-constexpr uint64_t kMaxStackBytes = 64ull << 20;     // per thread
-constexpr uint64_t kMaxTryCatch = 1u << 14;
+constexpr uint64_t kMaxGlobalBlocks = limits::kMaxGlobalHandleBlocks;
+constexpr uint64_t kMaxTracedBlocks = limits::kMaxTracedHandleBlocks;
+constexpr uint64_t kMaxHandleBlocks = limits::kMaxHandleScopeBlocks;
+constexpr uint64_t kMaxEternalHandles = limits::kMaxEternalHandles;
+constexpr uint64_t kMaxContextsSaved = limits::kMaxSavedContexts;
+constexpr uint64_t kMaxMicrotaskQueues = limits::kMaxMicrotaskQueues;
+constexpr uint64_t kMaxMicrotasks = limits::kMaxMicrotasks;
+constexpr uint64_t kMaxStartupCache = limits::kMaxStartupObjectCache;
+constexpr uint64_t kMaxListHops = limits::kMaxListHops;
+constexpr uint64_t kMaxCompilationGenerations = limits::kMaxCompilationCacheGenerations;
+constexpr uint64_t kMaxStackBytes = limits::kMaxThreadStackBytes;
+constexpr uint64_t kMaxTryCatch = limits::kMaxTryCatchHandlers;
 
 class Walker {
  public:

@@ -8,6 +8,7 @@
 // boundaries; knows nothing of names or histograms (see type_histogram.h).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -122,10 +123,15 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       const memory::Region* r = heap_.memory().FindRegion(addr);
       if (r && r->end > addr) next = std::min<uint64_t>(r->end, area_end);
       else {
-        // Find the next readable region start inside the page.
-        for (const auto& reg : heap_.memory().regions()) {
-          if (reg.start > addr && reg.start < area_end && reg.data) {
-            next = reg.start;
+        // Find the next readable region start inside the page (binary
+        // search: a crafted core may scatter a million tiny segments over
+        // one page, and a scan per gap would be quadratic).
+        const auto& regs = heap_.memory().regions();
+        auto it = std::upper_bound(regs.begin(), regs.end(), addr,
+                                   [](uint64_t a, const memory::Region& reg) { return a < reg.start; });
+        for (; it != regs.end() && it->start < area_end; ++it) {
+          if (it->data) {
+            next = it->start;
             break;
           }
         }

@@ -134,7 +134,10 @@ RowName Namer::Compute(const v8::MapInfo& m, uint64_t sample, GroupBy by) const 
     r = {"system / Context", SnapshotKind::kObject, true};
   } else if (ArrayTypes().count(ti.name) || t.Has(type, v8::kTypeHashTable)) {
     r = {"(array)", SnapshotKind::kArray, true};
-  } else if ((type == t.map_type && !InReadOnlySpace(m.address)) || ShapeTypes().count(ti.name)) {
+  } else if (type == t.map_type || ShapeTypes().count(ti.name)) {
+    // V8 calls maps in read-only space "system / Map" (hidden) and the others
+    // object shapes; both kinds share one meta map, so a per-map name cannot
+    // tell them apart: all maps are "(object shape)" here.
     r = {"(object shape)", SnapshotKind::kObjectShape, true};
   } else {
     std::string cls = ti.class_name.empty() ? t.DisplayName(type) : ti.class_name;

@@ -16,6 +16,7 @@
 // the byte at owner+16 is the AllocationSpace id. Read-only pages have
 // Heap* == 0 and owner == 0.
 #include "heap/page_table.h"
+#include "util/limits.h"
 
 #include <algorithm>
 #include <map>
@@ -24,7 +25,7 @@ namespace corescope::heap {
 namespace {
 
 constexpr uint64_t kFromPageFlag = 1u << 3;
-constexpr uint64_t kMaxChunkSize = 1ull << 32;  // larger than any V8 large object page
+constexpr uint64_t kMaxChunkSize = limits::kMaxPageChunkSize;
 
 struct RawHeader {
   uint64_t size = 0, flags = 0, heap = 0, area_start = 0, area_end = 0, owner = 0;

@@ -2,6 +2,7 @@
 // mmaps, with binary-search lookup and a per-thread last-hit cache. Knows ELF
 // cores and NT_FILE; knows nothing of V8.
 #include "memory/address_space.h"
+#include "util/limits.h"
 
 #include <sys/stat.h>
 
@@ -68,7 +69,7 @@ std::optional<std::string> BuildIdIn(const elf::CoreFile& core, const elf::LoadS
   return elf::BuildIdFromImage(image);
 }
 
-constexpr size_t kMaxBackingFiles = 1024;
+constexpr size_t kMaxBackingFiles = limits::kMaxBackingFiles;
 
 // CongruentMod8: bytes for address addr at p keep 8-byte words aligned.
 bool CongruentMod8(const uint8_t* p, uint64_t addr) {

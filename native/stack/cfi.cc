@@ -1,5 +1,6 @@
 // DWARF CFI unwinding from .eh_frame. See cfi.h.
 #include "stack/cfi.h"
+#include "util/limits.h"
 
 #include <vector>
 
@@ -12,8 +13,8 @@ constexpr uint8_t kPeAbsptr = 0x00, kPeUleb = 0x01, kPeUdata2 = 0x02, kPeUdata4 
 constexpr uint8_t kPeSleb = 0x09, kPeSdata2 = 0x0a, kPeSdata4 = 0x0b, kPeSdata8 = 0x0c;
 constexpr uint8_t kPePcrel = 0x10, kPeDatarel = 0x30;
 
-constexpr int kMaxRememberDepth = 16;
-constexpr uint64_t kMaxInstructions = 1 << 16;  // per FDE program
+constexpr int kMaxRememberDepth = static_cast<int>(limits::kMaxCfiRememberDepth);
+constexpr uint64_t kMaxInstructions = limits::kMaxCfiInstructions;
 
 bool ReadUleb(Bytes b, uint64_t* off, uint64_t* out) {
   uint64_t v = 0;

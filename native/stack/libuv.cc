@@ -1,5 +1,6 @@
 // libuv loop and handles. See libuv.h.
 #include "stack/libuv.h"
+#include "util/limits.h"
 
 #include <map>
 
@@ -19,7 +20,7 @@ constexpr uint64_t kHandleData = 0, kHandleLoop = 8, kHandleType = 16, kHandleQu
 constexpr uint64_t kStreamFd = 184;  // uv_stream_t: 96 + write_queue_size, alloc_cb, read_cb, connect_req, shutdown_req, io_watcher
 constexpr uint64_t kUdpFd = 176;     // uv_udp_t: 96 + send_queue_size, send_queue_count, alloc_cb, recv_cb, io_watcher
 constexpr uint64_t kPollFd = 152;    // uv_poll_t: 96 + poll_cb, io_watcher
-constexpr size_t kMaxHandles = 100000;
+constexpr size_t kMaxHandles = limits::kMaxLibuvHandles;
 // uv-common.h handle flags.
 constexpr uint32_t kClosing = 0x01, kClosed = 0x02, kActive = 0x04, kRef = 0x08;
 

@@ -9,9 +9,9 @@ namespace corescope::stack {
 namespace {
 
 constexpr int32_t kFunctionEntryBytecodeOffset = -1;  // V8 kFunctionEntryBytecodeOffset
-constexpr uint64_t kMaxPositionTableBytes = 64u << 20;
-constexpr uint64_t kMaxLineEnds = 1u << 24;
-constexpr uint64_t kMaxSourceBytes = 256u << 20;
+constexpr uint64_t kMaxPositionTableBytes = limits::kMaxPositionTableBytes;
+constexpr uint64_t kMaxLineEnds = limits::kMaxLineEnds;
+constexpr uint64_t kMaxSourceBytes = limits::kMaxSourceBytes;
 
 // ReadVlq decodes one zig-zag VLQ integer (7 bits per byte, low bits first).
 template <typename T>

@@ -17,7 +17,7 @@ constexpr int64_t kFpBytecodeArray = -32;     // v8dbg_off_fp_bytecode_array
 constexpr int64_t kFpBytecodeOffset = -40;    // v8dbg_off_fp_bytecode_offset
 constexpr int64_t kFpReceiver = 16;           // caller SP: receiver, then arguments upward
 constexpr uint32_t kMaxArgsShown = 16;
-constexpr uint32_t kMaxArgc = 1u << 16;
+constexpr uint32_t kMaxArgc = limits::kMaxArgc;
 constexpr uint64_t kScanWindow = 16 * 1024;   // bytes of stack a scan may look at
 constexpr int64_t kMaxFrameMarker = 2 * 128;  // markers are type << 1, types < 128
 

@@ -9,15 +9,16 @@
 
 #include "v8/closures.h"
 #include "v8/properties.h"
+#include "util/limits.h"
 
 namespace corescope::stack {
 namespace {
 
 constexpr int kSigTrap = 5, kSigAbrt = 6, kSigBus = 7, kSigSegv = 11, kSigKill = 9, kSigStop = 19;
 constexpr uint64_t kMessageScanBytes = 64 * 1024;
-constexpr uint64_t kMaxStackChars = 64 * 1024;
-constexpr size_t kMaxCallSites = 200;
-constexpr int kMaxNameLookups = 16;  // prototype hops when looking for `name`
+constexpr uint64_t kMaxStackChars = limits::kMaxErrorStackChars;
+constexpr size_t kMaxCallSites = limits::kMaxCallSites;
+constexpr int kMaxNameLookups = static_cast<int>(limits::kMaxNameLookups);
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;

@@ -255,7 +255,7 @@ std::optional<std::string> TargetOpener::CoreNodeVersion() const {
     // Scan this mapping and the anonymous .bss after it (at most 64 MiB).
     uint64_t end = m.end;
     if (const memory::Region* next = mem.FindRegion(m.end)) end = next->end;
-    uint64_t n = std::min<uint64_t>(end - m.start, 64ull << 20);
+    uint64_t n = std::min<uint64_t>(end - m.start, limits::kMaxVersionScanBytes);
     for (uint64_t pos = m.start; pos < m.start + n;) {
       const memory::Region* rr = mem.FindRegion(pos);
       if (!rr) break;

@@ -24,7 +24,7 @@ constexpr int64_t kUncompiledEndOffset = 20;
 constexpr uint16_t kFunctionTokenOutOfRange = 0xffff;
 constexpr int64_t kScriptLineEndsOffset = 56;     // v8dbg class_Script__line_ends (all five)
 // Source text decoded to find a line when line_ends were never computed.
-constexpr uint64_t kMaxSourceScan = 64ull << 20;
+constexpr uint64_t kMaxSourceScan = limits::kMaxSourceScan;
 
 // ScopeFlags bit positions, the same on V8 10.2 through 14.6 (measured).
 constexpr int kBitHasSavedClassVariable = 10;

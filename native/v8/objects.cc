@@ -421,7 +421,7 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
   const SizeRule& r = ti.size;
   const uint8_t* bytes = reinterpret_cast<const uint8_t*>(words);
   // Counts are bounded so that header + count * elem cannot overflow.
-  constexpr uint64_t kMaxCount = 1ull << 34;
+  constexpr uint64_t kMaxCount = limits::kMaxSizeRuleCount;
   switch (r.kind) {
     case SizeKind::kFromMap:
     case SizeKind::kUnknown:
