@@ -3,6 +3,7 @@
 // group, with a one-line preview each). Both use the Session's heap index
 // (heap_session.h). Knows JSON and the heap layers; knows nothing of N-API.
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -268,7 +269,9 @@ Result<std::string> Objects(Session& s, const Args& args, Progress& progress) {
   const std::vector<heap::MapStats>& stats = include_garbage ? index->map_stats() : graph->live_map_stats();
   const auto& closures = include_garbage ? index->closures() : live_closures;
   heap::Namer namer(*heap, pages);
-  heap::Histogram h = heap::BuildHistogram(*heap, stats, closures, namer, opts);
+  std::function<bool(uint64_t)> counted;
+  if (!include_garbage) counted = [graph](uint64_t addr) { return graph->IsLive(graph->NodeOf(addr)); };
+  heap::Histogram h = heap::BuildHistogram(*heap, stats, closures, namer, opts, index->per_object_names(), counted);
   const heap::WalkStats& st = index->stats();
 
   // Retained size per row: the graph sums the retained sizes of the row's
@@ -384,6 +387,7 @@ Result<std::string> Instances(Session& s, const Args& args, Progress& progress) 
   // Which maps (and, for "(closure) f" names, which functions) match.
   const bool closure_name = name.compare(0, 10, "(closure) ") == 0 && *by == heap::GroupBy::kConstructor;
   std::unordered_set<uint32_t> maps;
+  std::unordered_set<uint32_t> per_object_maps;  // named object by object
   std::unordered_set<uint64_t> sfis;
   uint64_t total = 0;
   const auto& stats = graph ? graph->live_map_stats() : index->map_stats();
@@ -396,9 +400,21 @@ Result<std::string> Instances(Session& s, const Args& args, Progress& progress) 
       if (heap.IsJSFunction(*m)) maps.insert(id);
       continue;
     }
+    if (namer.PerObject(*m)) {
+      per_object_maps.insert(id);
+      continue;
+    }
     if (namer.ForMap(*m, all[id].sample, *by).name == name) {
       maps.insert(id);
       if (id < stats.size()) total += stats[id].count;
+    }
+  }
+  if (!closure_name && !per_object_maps.empty()) {
+    for (uint64_t addr : index->per_object_names()) {
+      const v8::MapInfo* m = heap.MapOf(v8::Tag(addr));
+      if (!m || !per_object_maps.count(m->id)) continue;
+      if (graph && !graph->IsLive(graph->NodeOf(addr))) continue;
+      if (namer.ForObject(*m, v8::Tag(addr), *by).name == name) total++;
     }
   }
   if (closure_name) {
@@ -436,7 +452,12 @@ Result<std::string> Instances(Session& s, const Args& args, Progress& progress) 
     index->ForEachObjectInPage(p, [&](uint32_t ordinal, uint64_t addr) {
       auto mw = heap.ReadWord(addr);
       const v8::MapInfo* m = mw ? cache.Get(*mw) : nullptr;
-      if (!m || !maps.count(m->id)) return true;
+      if (!m) return true;
+      if (per_object_maps.count(m->id)) {
+        if (namer.ForObject(*m, v8::Tag(addr), *by).name != name) return true;
+      } else if (!maps.count(m->id)) {
+        return true;
+      }
       if (closure_name) {
         auto sfi = heap.ReadWord(addr + static_cast<uint64_t>(shared_offset));
         if (!sfi || !sfis.count(*sfi)) return true;

@@ -124,8 +124,10 @@ DfsTree Dfs(const Csr& fwd, uint32_t root, const Bitset& live, Progress& progres
 
 std::vector<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progress& progress) {
   uint32_t k = tree.reached();
-  std::vector<uint32_t> semi(static_cast<size_t>(k) + 1), label(static_cast<size_t>(k) + 1),
-      ancestor(static_cast<size_t>(k) + 1, 0);
+  U32Array semi, label;  // written in full just below: no zero fill
+  semi.resize(static_cast<size_t>(k) + 1);
+  label.resize(static_cast<size_t>(k) + 1);
+  std::vector<uint32_t> ancestor(static_cast<size_t>(k) + 1, 0);
   for (uint32_t i = 0; i <= k; ++i) semi[i] = label[i] = i;
   std::vector<uint32_t> path;  // EVAL's compression path, reused
 
@@ -166,7 +168,7 @@ std::vector<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progres
       if (progress.Cancelled()) return {};
     }
   }
-  std::vector<uint32_t>().swap(label);
+  U32Array().swap(label);
   std::vector<uint32_t>().swap(ancestor);
   std::vector<uint32_t>().swap(path);
 

@@ -215,7 +215,10 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
 
   fwd->offsets.resize(static_cast<size_t>(nodes) + 1);  // every count is written below
   fwd->offsets[0] = 0;
-  std::vector<std::vector<uint32_t>> page_edges(page_count);
+  // Each worker collects a page's edges in a scratch buffer it reuses, then
+  // keeps an exact-size copy per page until the edges are assembled in order.
+  std::vector<U32Array> page_edges(page_count);
+  std::vector<std::vector<uint32_t>> scratch(threads);
   std::vector<std::vector<Ephemeron>> worker_eph(threads);
   std::vector<uint64_t> dropped(threads, 0), weak(threads, 0);
   std::vector<std::unique_ptr<v8::MapCache>> caches;
@@ -224,7 +227,8 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
   const memory::AddressSpace& mem = heap_.memory();
 
   bool ok = ParallelPages(page_count, threads, progress_, "scanning object bodies", [&](size_t pi, unsigned w) {
-    std::vector<uint32_t>& out = page_edges[pi];
+    std::vector<uint32_t>& out = scratch[w];
+    out.clear();
     uint64_t& drop = dropped[w];
     uint64_t& weak_count = weak[w];
     std::vector<Ephemeron>& ephs = worker_eph[w];
@@ -271,8 +275,9 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
       fwd->offsets[self + 1] = static_cast<uint32_t>(out.size() - before);
       return true;
     });
-    out.shrink_to_fit();
+    page_edges[pi].assign(out.begin(), out.end());
   });
+  for (auto& v : scratch) std::vector<uint32_t>().swap(v);
   if (!ok) return MakeError(ErrorCode::kCancelled, "reference graph build cancelled");
   for (unsigned w = 0; w < threads; ++w) {
     g_->stats_.dropped_slots += dropped[w];
@@ -310,7 +315,7 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
   for (auto& list : page_edges) {
     std::copy(list.begin(), list.end(), fwd->entries.begin() + static_cast<int64_t>(at));
     at += list.size();
-    std::vector<uint32_t>().swap(list);
+    U32Array().swap(list);
   }
   g_->stats_.edges = total;
   return OkStatus();

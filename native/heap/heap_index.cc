@@ -15,6 +15,7 @@ struct WorkerResult {
   WalkStats stats;
   std::vector<MapStats> maps;
   std::unordered_map<uint64_t, ClosureStats> closures;
+  std::vector<uint64_t> per_object;
 };
 
 }  // namespace
@@ -65,6 +66,10 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
         if (ms.count == 0 || v8::Tag(addr) < ms.sample) ms.sample = v8::Tag(addr);
         ms.count++;
         ms.bytes += size;
+        if ((map->is_dictionary_map || map->is_prototype_map || map->instance_type == types.js_primitive_wrapper) &&
+            heap.NameDependsOnObject(*map)) {
+          r.per_object.push_back(addr);
+        }
         if (types.IsJSFunction(map->instance_type) && size > static_cast<uint64_t>(shared_offset)) {
           if (auto sfi = heap.memory().ReadU64(addr + static_cast<uint64_t>(shared_offset)); sfi && v8::IsStrong(*sfi)) {
             ClosureStats& cs = r.closures[*sfi];
@@ -105,7 +110,9 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
       d.count += c.count;
       d.bytes += c.bytes;
     }
+    index->per_object_.insert(index->per_object_.end(), r.per_object.begin(), r.per_object.end());
   }
+  std::sort(index->per_object_.begin(), index->per_object_.end());
   while (!index->map_stats_.empty() && index->map_stats_.back().count == 0) index->map_stats_.pop_back();
   index->map_stats_.resize(std::max<size_t>(index->map_stats_.size(), heap.map_count()));
 
@@ -221,7 +228,7 @@ void HeapIndex::ForEachObject(const std::function<bool(uint32_t, uint64_t)>& fn)
 uint64_t HeapIndex::memory_bytes() const {
   uint64_t b = sizeof(*this) + pages_.capacity() * sizeof(PageIndex);
   for (const auto& p : pages_) b += p.bits.capacity() * 8 + p.rank.capacity() * 4;
-  b += map_stats_.capacity() * sizeof(MapStats) + closures_.size() * 48;
+  b += map_stats_.capacity() * sizeof(MapStats) + closures_.size() * 48 + per_object_.capacity() * 8;
   return b;
 }
 

@@ -55,6 +55,10 @@ class HeapIndex {
   const std::vector<MapStats>& map_stats() const { return map_stats_; }
   // closures: SharedFunctionInfo (tagged) -> JSFunctions using it.
   const std::unordered_map<uint64_t, ClosureStats>& closures() const { return closures_; }
+  // per_object_names: objects (untagged, in address order) whose row name
+  // depends on the object, not just its map (v8::Heap::NameDependsOnObject:
+  // dictionary-mode and prototype objects whose own properties name them).
+  const std::vector<uint64_t>& per_object_names() const { return per_object_; }
   // pages_walked: the pages in the index, in address order.
   size_t page_count() const { return pages_.size(); }
   const Page& page(size_t i) const { return pages_[i].page; }
@@ -90,6 +94,7 @@ class HeapIndex {
   WalkStats stats_;
   std::vector<MapStats> map_stats_;
   std::unordered_map<uint64_t, ClosureStats> closures_;
+  std::vector<uint64_t> per_object_;
 };
 
 }  // namespace corescope::heap

@@ -3,7 +3,11 @@
 #include "heap/heap_walker.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstring>
+
+#include <sys/mman.h>
 
 namespace corescope::heap {
 
@@ -22,6 +26,22 @@ void WalkStats::Merge(const WalkStats& o) {
   for (const auto& r : o.resync_samples) {
     if (resync_samples.size() < kMaxResyncSamples) resync_samples.push_back(r);
   }
+}
+
+void PageWalker::Prefault(const uint8_t* p, uint64_t n) {
+#ifdef __linux__
+  constexpr int kMadvPopulateRead = 22;  // MADV_POPULATE_READ; older kernels answer EINVAL
+  static std::atomic<bool> unsupported{false};
+  if (unsupported.load(std::memory_order_relaxed) || n < (64u << 10)) return;
+  uintptr_t start = reinterpret_cast<uintptr_t>(p) & ~uintptr_t{4095};
+  uintptr_t end = reinterpret_cast<uintptr_t>(p) + n;
+  if (madvise(reinterpret_cast<void*>(start), end - start, kMadvPopulateRead) != 0 && errno == EINVAL) {
+    unsupported.store(true, std::memory_order_relaxed);
+  }
+#else
+  (void)p;
+  (void)n;
+#endif
 }
 
 const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail) const {
@@ -78,28 +98,39 @@ std::map<uint64_t, uint64_t> FindAllocationAreas(const v8::Heap& heap, const Pag
     lo = std::min(lo, p.area_start);
     hi = std::max(hi, p.area_end);
   }
+  const std::vector<Page>& all = pages.pages();  // sorted by chunk start
   for (const auto& r : regions) {
     // Writable, non-executable memory with data, outside V8's own pages
     // (allocators live in the C++ heap: Heap, LocalHeap, MainAllocator
     // objects). Executable writable ranges are V8's code reservations.
     if (!r.data || !(r.flags & 2) || (r.flags & 1) || r.end - r.start < 24) continue;
-    if (pages.Find(r.start) || pages.Find(r.end - 8)) continue;
-    const uint64_t n = (r.end - r.start) / 8;
-    const uint8_t* d = r.data;
-    // Cheap filter: a word whose value lies within [lo, hi) of all pages.
-    for (uint64_t i = 1; i + 1 < n; ++i) {
-      uint64_t top;
-      std::memcpy(&top, d + 8 * i, 8);
-      if (top < lo || top >= hi || (top & 7) != 0) continue;
-      uint64_t start, limit;
-      std::memcpy(&start, d + 8 * (i - 1), 8);
-      std::memcpy(&limit, d + 8 * (i + 1), 8);
-      if (!(start <= top && top < limit) || (start & 7) || (limit & 7)) continue;
-      const Page* p = in_page(top);
-      if (!p || start < p->area_start || limit > p->area_end) continue;
-      if (p->from_page) continue;
-      out.emplace(top, limit);
+    // Scan the gaps between V8 chunks inside this region (adjacent V8 pages
+    // are often merged into one mapping with other memory).
+    auto it = std::upper_bound(all.begin(), all.end(), r.start, [](uint64_t a, const Page& p) { return a < p.start; });
+    if (it != all.begin() && std::prev(it)->start + std::prev(it)->size > r.start) --it;
+    uint64_t cursor = r.start;
+    auto scan = [&](uint64_t from, uint64_t to) {
+      if (to <= from + 16) return;
+      const uint64_t n = (to - from) / 8;
+      const uint8_t* d = r.data + (from - r.start);
+      for (uint64_t i = 1; i + 1 < n; ++i) {
+        uint64_t top;
+        std::memcpy(&top, d + 8 * i, 8);
+        if (top < lo || top >= hi || (top & 7) != 0) continue;
+        uint64_t start, limit;
+        std::memcpy(&start, d + 8 * (i - 1), 8);
+        std::memcpy(&limit, d + 8 * (i + 1), 8);
+        if (!(start <= top && top < limit) || (start & 7) || (limit & 7)) continue;
+        const Page* p = in_page(top);
+        if (!p || start < p->area_start || limit > p->area_end || p->from_page) continue;
+        out.emplace(top, limit);
+      }
+    };
+    for (; it != all.end() && it->start < r.end; ++it) {
+      if (it->start > cursor) scan(cursor, it->start);
+      cursor = std::max(cursor, it->start + it->size);
     }
+    if (cursor < r.end) scan(cursor, r.end);
   }
   return out;
 }

@@ -78,6 +78,9 @@ class PageWalker {
   // Readable returns a direct pointer to [addr, end) if the whole range is
   // in one region with data, else nullptr; *avail gets the readable prefix.
   const uint8_t* Window(uint64_t addr, uint64_t end, uint64_t* avail) const;
+  // Prefault maps [p, p+n) of the core into the page tables in one call
+  // (MADV_POPULATE_READ, Linux 5.14+) instead of one fault per page; a hint.
+  static void Prefault(const uint8_t* p, uint64_t n);
   // Resync finds the next object start after a failure at addr (exclusive),
   // below end; returns end when none is found.
   uint64_t Resync(uint64_t addr, uint64_t end, const uint8_t* base, uint64_t base_addr);
@@ -142,12 +145,16 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       continue;
     }
     any_readable = true;
+    Prefault(base, avail);
     const uint64_t base_addr = addr;
     const uint64_t end = addr + avail;  // readable window end (<= area_end)
     uint64_t prev_addr = 0;
     uint16_t prev_type = 0xffff;
     while (addr < end) {
       const uint64_t* words = reinterpret_cast<const uint64_t*>(base + (addr - base_addr));
+      // Object headers are read in address order, but each address depends
+      // on the previous object's size: prefetch ahead of the dependency chain.
+      if (addr + 1024 < end) __builtin_prefetch(base + (addr - base_addr) + 1024);
       uint64_t map_word = words[0];
       if (uint64_t limit = LabLimit(addr); limit > addr && (map_word == 0 || !cache_.Get(map_word))) {
         // The unused rest of an allocation buffer.
@@ -186,7 +193,9 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       }
       const v8::MapInfo* map = cache_.Get(map_word);
       uint64_t size = 0;
-      if (map) {
+      if (map && map->instance_size != 0 && map->instance_size <= end - addr) {
+        size = map->instance_size;  // fixed-size objects: the common case
+      } else if (map) {
         uint64_t in_window = (end - addr) / 8;
         auto s = heap_.SizeFromWords(words, in_window < 16 ? in_window : 16, *map);
         if (s && *s >= 8 && *s <= end - addr) size = *s;

@@ -96,6 +96,11 @@ RowName Namer::ForMap(const v8::MapInfo& m, uint64_t sample, GroupBy by) const {
   return r;
 }
 
+RowName Namer::ForObject(const v8::MapInfo& m, uint64_t obj, GroupBy by) const {
+  if (!heap_.NameDependsOnObject(m)) return ForMap(m, obj, by);
+  return Compute(m, obj, by);
+}
+
 RowName Namer::Compute(const v8::MapInfo& m, uint64_t sample, GroupBy by) const {
   const v8::InstanceTypes& t = heap_.types();
   const uint16_t type = m.instance_type;

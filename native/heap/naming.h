@@ -45,6 +45,10 @@ class Namer {
   // own properties a prototype or dictionary-mode object keeps itself).
   // Cached per map id.
   RowName ForMap(const v8::MapInfo& m, uint64_t sample, GroupBy by) const;
+  // ForObject names one object (obj tagged, with map m): ForMap, except for
+  // maps whose objects are named one by one (v8::Heap::NameDependsOnObject).
+  RowName ForObject(const v8::MapInfo& m, uint64_t obj, GroupBy by) const;
+  bool PerObject(const v8::MapInfo& m) const { return heap_.NameDependsOnObject(m); }
   // ClosureName: "(closure) <function name>" for a SharedFunctionInfo, the
   // detail row of closures (the snapshot names closures by function name).
   std::string ClosureName(uint64_t sfi) const;

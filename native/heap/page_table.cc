@@ -130,12 +130,14 @@ Scan ScanLayout(const memory::AddressSpace& mem, PageLayout layout, const std::v
   Scan s;
   const auto& regions = mem.regions();
   uint64_t done = 0;
+  uint64_t probes = 0;  // bounded: a crafted core can map the same file bytes at a million addresses
   for (const memory::Region& r : regions) {
     if (progress.Cancelled()) break;
     progress.Report("pages", ++done, regions.size());
     if (r.source != memory::Region::Source::kCore) continue;
     uint64_t chunk = (r.start + kPageAlignment - 1) & ~(kPageAlignment - 1);
     for (; chunk >= r.start && chunk + 64 <= r.end; chunk += kPageAlignment) {
+      if (++probes > limits::kMaxPageProbes) return s;
       auto h = ReadHeader(mem, chunk, layout);
       if (!h) continue;
       auto p = Validate(mem, chunk, *h, spaces);

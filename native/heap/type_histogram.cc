@@ -9,7 +9,8 @@ namespace corescope::heap {
 
 Histogram BuildHistogram(const v8::Heap& heap, const std::vector<MapStats>& stats,
                          const std::unordered_map<uint64_t, ClosureStats>& closures, const Namer& namer,
-                         const HistogramOptions& opts) {
+                         const HistogramOptions& opts, const std::vector<uint64_t>& per_object,
+                         const std::function<bool(uint64_t)>& counted) {
   Histogram h;
   std::map<std::string, HistogramRow> rows;
   auto add = [&](const std::string& name, uint64_t count, uint64_t bytes, SnapshotKind kind, bool internal,
@@ -32,8 +33,19 @@ Histogram BuildHistogram(const v8::Heap& heap, const std::vector<MapStats>& stat
     const v8::MapInfo* m = heap.MapById(id);
     if (!m) continue;
     if (split_closures && heap.IsJSFunction(*m)) continue;  // counted per function below
+    if (namer.PerObject(*m)) continue;                       // counted per object below
     RowName n = namer.ForMap(*m, s.sample, opts.by);
+    // The snapshot names bound functions "native_bind" (V8HeapExplorer::AddEntry).
+    if (split_closures && m->instance_type == heap.types().js_bound_function) n.name = "(closure) native_bind";
     add(n.name, s.count, s.bytes, n.kind, n.internal, id);
+  }
+  for (uint64_t addr : per_object) {
+    if (counted && !counted(addr)) continue;
+    uint64_t obj = v8::Tag(addr);
+    const v8::MapInfo* m = heap.MapOf(obj);
+    if (!m || !namer.PerObject(*m)) continue;
+    RowName n = namer.ForObject(*m, obj, opts.by);
+    add(n.name, 1, heap.SizeOf(obj, *m).value_or(0), n.kind, n.internal);
   }
   if (split_closures) {
     for (const auto& [sfi, c] : closures) add(namer.ClosureName(sfi), c.count, c.bytes, SnapshotKind::kClosure, false);

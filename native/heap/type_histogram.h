@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,8 +39,12 @@ struct Histogram {
 // BuildHistogram groups objects given per-map statistics (the index's, or
 // live-only ones from the reference graph) and per-function closure counts.
 // Cheap: one name per map.
+// Objects of maps named per object (Namer::PerObject) are taken from
+// `per_object` (untagged addresses) instead, each counted if `counted` says so
+// (liveness).
 Histogram BuildHistogram(const v8::Heap& heap, const std::vector<MapStats>& map_stats,
                          const std::unordered_map<uint64_t, ClosureStats>& closures, const Namer& namer,
-                         const HistogramOptions& opts);
+                         const HistogramOptions& opts, const std::vector<uint64_t>& per_object = {},
+                         const std::function<bool(uint64_t)>& counted = nullptr);
 
 }  // namespace corescope::heap

@@ -152,6 +152,22 @@ Result<std::unique_ptr<Heap>> Heap::Create(const memory::AddressSpace& mem, cons
     h->inferred_layout_->v8_major = ver.major;
     h->inferred_layout_->v8_minor = ver.minor;
     h->inferred_layout_->extra_types.clear();  // numbers shift between releases: use the printer only
+    // The ScopeInfo header moved (v8dbg scopeinfo_idx_first_vars 3 -> 5 in
+    // V8 12.9/13): take the layout of the first tested version that has it.
+    const int64_t first_vars = md.Get("scopeinfo_idx_first_vars").value_or(3);
+    if (8 + 8 * first_vars != near->scope_info.header) {
+      for (int major = ver.major; major <= ver.major + 2; ++major) {
+        for (int minor = 0; minor < 10; ++minor) {
+          const LayoutTable* cand = FindLayout(major, minor);
+          if (cand && cand->scope_info.header == 8 + 8 * first_vars) {
+            h->inferred_layout_->scope_info = cand->scope_info;
+            h->inferred_layout_->scope_info.function_trailing_slots = 0;
+            major = ver.major + 3;
+            break;
+          }
+        }
+      }
+    }
     h->layout_ = h->inferred_layout_.get();
     h->warnings_.push_back("V8 " + ver.ToString() + " has no tested heap layout (tested: " + supported +
                            "); object sizes and field facts are inferred from V8 " + std::to_string(near->v8_major) +
@@ -377,6 +393,12 @@ namespace {
 
 inline uint64_t Round8(uint64_t v) { return (v + 7) & ~uint64_t{7}; }
 
+// ScopeFlags decodes a ScopeInfo flags word: a Smi (V8 10-12: value in the
+// upper half, lower half zero) or a raw uint32 with padding (V8 13+).
+inline uint32_t ScopeFlags(uint64_t w) {
+  return (w & 0xffffffffu) ? static_cast<uint32_t>(w) : static_cast<uint32_t>(w >> 32);
+}
+
 std::optional<uint64_t> ReadCount(const uint64_t* words, uint64_t avail, uint16_t offset, CountKind kind) {
   uint64_t w = offset / 8;
   if (w >= avail) return std::nullopt;
@@ -402,7 +424,7 @@ std::optional<uint64_t> ReadCount(const uint64_t* words, uint64_t avail, uint16_
     case CountKind::kUint8:
       return bytes[offset];
     case CountKind::kInt32Sum2: {
-      if (offset + 8 > avail * 8) return std::nullopt;
+      if (static_cast<uint64_t>(offset) + 8 > avail * 8) return std::nullopt;
       int32_t a, b;
       std::memcpy(&a, bytes + offset, 4);
       std::memcpy(&b, bytes + offset + 4, 4);
@@ -524,8 +546,7 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
       const ScopeInfoLayout& s = layout_->scope_info;
       if (avail < 4) return std::nullopt;
       uint64_t fw = words[s.flags_offset / 8];
-      uint32_t flags = s.flags_are_smi ? static_cast<uint32_t>(fw >> 32) : static_cast<uint32_t>(fw);
-      if (s.flags_are_smi && !IsSmi(fw)) return std::nullopt;
+      uint32_t flags = ScopeFlags(fw);
       uint64_t cw = words[s.context_locals_offset / 8];
       if (!IsSmi(cw) || SmiValue(cw) < 0) return std::nullopt;
       uint64_t n = static_cast<uint64_t>(SmiValue(cw));
@@ -790,7 +811,7 @@ std::optional<std::string> Heap::ScopeInfoFunctionName(uint64_t scope_info) cons
   auto fw = mem_.ReadU64(base + s.flags_offset);
   auto cw = mem_.ReadU64(base + s.context_locals_offset);
   if (!fw || !cw || !IsSmi(*cw) || SmiValue(*cw) < 0) return std::nullopt;
-  uint32_t flags = s.flags_are_smi ? static_cast<uint32_t>(*fw >> 32) : static_cast<uint32_t>(*fw);
+  uint32_t flags = ScopeFlags(*fw);
   if (s.function_variable_shift < 0 || ((flags >> s.function_variable_shift) & 3) == 0) return std::string();
   uint64_t n = static_cast<uint64_t>(SmiValue(*cw));
   uint64_t slot = s.header / 8;
@@ -933,7 +954,42 @@ std::optional<uint64_t> Heap::OwnDataProperty(uint64_t obj, const MapInfo& m, st
   auto dict = ReadField(obj, o.js_properties);
   if (!dict || !IsStrong(*dict)) return std::nullopt;
   const MapInfo* dm = MapOf(*dict);
-  if (!dm || dm->instance_type != types_->Number("NAME_DICTIONARY_TYPE").value_or(0xffff)) return std::nullopt;
+  if (!dm) return std::nullopt;
+  static thread_local const Heap* cached_for = nullptr;
+  static thread_local uint16_t name_dict = 0xffff, global_dict = 0xffff;
+  if (cached_for != this) {
+    name_dict = types_->Number("NAME_DICTIONARY_TYPE").value_or(0xffff);
+    global_dict = types_->Number("GLOBAL_DICTIONARY_TYPE").value_or(0xffff);
+    cached_for = this;
+  }
+  if (dm->instance_type == global_dict) {
+    // GlobalDictionary (JSGlobalObject): one PropertyCell per entry, with
+    // name @8, details @16 and value @24; prefix as for NameDictionary.
+    auto len = ReadField(*dict, o.fixed_length);
+    auto cap = ReadField(*dict, o.fixed_data + 16);
+    if (!len || !cap || !IsSmi(*len) || !IsSmi(*cap) || SmiValue(*cap) < 0) return std::nullopt;
+    int64_t capacity = SmiValue(*cap);
+    // GlobalDictionaryShape keeps BaseNameDictionaryShape's 2-word prefix
+    // (next enumeration index, hash) on every version; NameDictionary added
+    // a flags word from V8 11.
+    uint64_t start = 3 + static_cast<uint64_t>(md_.Get("globaldictionaryshape_prefix_size").value_or(2));
+    if (start + static_cast<uint64_t>(capacity) > static_cast<uint64_t>(SmiValue(*len)) ||
+        static_cast<uint64_t>(capacity) > limits::kMaxArrayLengthFollowed) {
+      return std::nullopt;
+    }
+    uint64_t base = Untag(*dict) + static_cast<uint64_t>(o.fixed_data) + 8 * start;
+    for (int64_t i = 0; i < capacity; ++i) {
+      auto cell = mem_.ReadU64(base + 8 * static_cast<uint64_t>(i));
+      if (!cell || !IsStrong(*cell)) continue;
+      auto key = ReadField(*cell, 8);
+      if (!key || !KeyIs(*key, name, symbol_description)) continue;
+      auto details = ReadField(*cell, 16);
+      if (!details || !IsSmi(*details) || (SmiValue(*details) & kind_mask) != 0) return std::nullopt;
+      return ReadField(*cell, 24);
+    }
+    return std::nullopt;
+  }
+  if (dm->instance_type != name_dict) return std::nullopt;
   auto len = ReadField(*dict, o.fixed_length);
   auto cap = ReadField(*dict, o.fixed_data + 16);
   if (!len || !cap || !IsSmi(*len) || !IsSmi(*cap)) return std::nullopt;
@@ -967,7 +1023,7 @@ std::string Heap::DebugName(uint64_t sfi) const {
   auto fw = mem_.ReadU64(base + s.flags_offset);
   auto cw = mem_.ReadU64(base + s.context_locals_offset);
   if (!fw || !cw || !IsSmi(*cw) || SmiValue(*cw) < 0) return name;
-  uint32_t flags = s.flags_are_smi ? static_cast<uint32_t>(*fw >> 32) : static_cast<uint32_t>(*fw);
+  uint32_t flags = ScopeFlags(*fw);
   if (s.bit_has_inferred_function_name < 0 || !((flags >> s.bit_has_inferred_function_name) & 1)) return name;
   uint64_t n = static_cast<uint64_t>(SmiValue(*cw));
   uint64_t slot = s.header / 8;
@@ -996,6 +1052,20 @@ std::string Heap::ClassName(const MapInfo& m, uint64_t receiver) const {
   if (type == t.js_weak_map) return "WeakMap";
   if (type == t.js_weak_set) return "WeakSet";
   if (type == t.js_global_proxy) return "global";
+  if (type == t.js_primitive_wrapper && IsStrong(receiver)) {
+    // JSPrimitiveWrapper.value follows the JSObject header.
+    if (auto v = ReadField(receiver, 24)) {
+      if (IsSmi(*v)) return "Number";
+      OddballKind k = Oddball(*v);
+      if (k == OddballKind::kTrue || k == OddballKind::kFalse) return "Boolean";
+      if (const MapInfo* vm = MapOf(*v)) {
+        if (IsString(*vm)) return "String";
+        if (vm->instance_type == t.heap_number) return "Number";
+        if (vm->instance_type == t.bigint) return "BigInt";
+        if (vm->instance_type == t.symbol) return "Symbol";
+      }
+    }
+  }
   const std::string& n = t.Info(type).name;
   if (n == "JS_ARRAY_ITERATOR_TYPE") return "Array Iterator";
   if (n == "JS_GENERATOR_OBJECT_TYPE" || n == "JS_ASYNC_GENERATOR_OBJECT_TYPE" || n == "JS_ASYNC_FUNCTION_OBJECT_TYPE") {
@@ -1009,20 +1079,44 @@ std::string Heap::ClassName(const MapInfo& m, uint64_t receiver) const {
   return "Object";
 }
 
-std::string Heap::ComputeConstructorName(const MapInfo& m, uint64_t receiver) const {
-  const InstanceTypes& t = *types_;
+std::string Heap::Step1Name(const MapInfo& m) const {
+  {
+    std::lock_guard<std::mutex> lock(names_mu_);
+    auto it = step1_names_.find(m.id);
+    if (it != step1_names_.end()) return it->second;
+  }
+  std::string name;
   // 1. The map's constructor, when new.target was that constructor
   //    (Map::Bits2::NewTargetIsBaseBit, bit 0 of bit_field2 on V8 10-14).
   const bool new_target_is_base = (m.bit_field2 & 1) != 0;
-  if (m.instance_type != t.js_proxy && new_target_is_base && !m.is_prototype_map && IsStrong(m.constructor)) {
+  if (m.instance_type != types_->js_proxy && new_target_is_base && !m.is_prototype_map && IsStrong(m.constructor)) {
     const MapInfo* cm = MapOf(m.constructor);
     if (cm && IsJSFunction(*cm)) {
       if (auto sfi = FunctionShared(m.constructor)) {
-        std::string name = DebugName(*sfi);
-        if (!name.empty() && name != "Object") return name;
+        name = DebugName(*sfi);
+        if (name == "Object") name.clear();
       }
     }
   }
+  std::lock_guard<std::mutex> lock(names_mu_);
+  step1_names_.emplace(m.id, name);
+  return name;
+}
+
+bool Heap::NameDependsOnObject(const MapInfo& m) const {
+  // Functions, bound functions and regexps are named by their kind, not by
+  // a constructor (V8HeapExplorer::AddEntry).
+  if (!types_->IsJSReceiver(m.instance_type) || IsJSFunction(m) || m.instance_type == types_->js_bound_function ||
+      m.instance_type == types_->js_regexp) {
+    return false;
+  }
+  if (!m.is_dictionary_map && !m.is_prototype_map && m.instance_type != types_->js_primitive_wrapper) return false;
+  return Step1Name(m).empty();
+}
+
+std::string Heap::ComputeConstructorName(const MapInfo& m, uint64_t receiver) const {
+  const InstanceTypes& t = *types_;
+  if (std::string step1 = Step1Name(m); !step1.empty()) return step1;
   // 2. Up the prototype chain: an own @@toStringTag string (the receiver
   //    included), or a `constructor` function (from the first prototype on).
   uint64_t current = receiver;
@@ -1061,20 +1155,31 @@ std::string Heap::ConstructorName(const MapInfo& m, bool allow_prototype) const 
   if (m.is_prototype_map && !allow_prototype) return "";
   {
     std::lock_guard<std::mutex> lock(names_mu_);
-    auto it = ctor_names_.find(m.id);
+    auto it = ctor_names_.find(m.id);  // a name computed with an object of this map
     if (it != ctor_names_.end()) return it->second;
+    it = map_only_names_.find(m.id);
+    if (it != map_only_names_.end()) return it->second;
   }
   std::string name = ComputeConstructorName(m, 0);
   std::lock_guard<std::mutex> lock(names_mu_);
-  ctor_names_.emplace(m.id, name);
+  map_only_names_.emplace(m.id, name);
   return name;
 }
 
 std::string Heap::ConstructorNameOf(const MapInfo& m, uint64_t receiver) const {
-  // Own properties of the receiver matter only when they are not in the map:
-  // dictionary mode, or fields (a prototype map belongs to one object).
-  if (m.is_dictionary_map || m.is_prototype_map) return ComputeConstructorName(m, receiver);
-  return ConstructorName(m, true);
+  // Own properties of the receiver decide only for dictionary-mode and
+  // prototype maps (one object per map) and primitive wrappers; other maps
+  // are named once.
+  if (NameDependsOnObject(m)) return ComputeConstructorName(m, receiver);
+  {
+    std::lock_guard<std::mutex> lock(names_mu_);
+    auto it = ctor_names_.find(m.id);
+    if (it != ctor_names_.end()) return it->second;
+  }
+  std::string name = ComputeConstructorName(m, receiver);
+  std::lock_guard<std::mutex> lock(names_mu_);
+  ctor_names_.emplace(m.id, name);
+  return name;
 }
 
 std::optional<double> Heap::JSDateValue(uint64_t obj) const {

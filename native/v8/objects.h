@@ -233,6 +233,10 @@ class Heap {
   // object with map m) supplies its own properties (dictionary mode, field
   // values). Prototype maps are named as the snapshot names them.
   std::string ConstructorNameOf(const MapInfo& m, uint64_t receiver) const;
+  // NameDependsOnObject: whether ConstructorNameOf may differ between objects
+  // of this map (dictionary-mode and prototype maps whose constructor does
+  // not settle the name: own properties decide).
+  bool NameDependsOnObject(const MapInfo& m) const;
   // DebugName: SharedFunctionInfo::DebugName: the name, else the inferred
   // name kept in the ScopeInfo ("" if neither).
   std::string DebugName(uint64_t sfi) const;
@@ -278,9 +282,14 @@ class Heap {
   mutable std::atomic<uint32_t> map_count_{0};
   mutable std::vector<const MapInfo*> by_id_;                  // reserved; see MapById
   std::string ComputeConstructorName(const MapInfo& m, uint64_t receiver) const;
+  // Step1Name: the name from the map's constructor (GetConstructorHelper's
+  // first step), "" when it does not apply. Cached per map.
+  std::string Step1Name(const MapInfo& m) const;
   bool KeyIs(uint64_t key, std::string_view name, bool symbol) const;
   mutable std::mutex names_mu_;
   mutable std::unordered_map<uint32_t, std::string> ctor_names_;  // map id -> ConstructorName(m, true)
+  mutable std::unordered_map<uint32_t, std::string> step1_names_;  // map id -> Step1Name(m)
+  mutable std::unordered_map<uint32_t, std::string> map_only_names_;  // map id -> ConstructorName without an object
   mutable std::mutex keys_mu_;
   mutable std::unordered_map<uint64_t, std::string> key_text_;    // key -> "s:text" / "y:description" / ""
 };
@@ -291,7 +300,7 @@ class MapCache {
  public:
   explicit MapCache(const Heap& heap) : heap_(heap) {}
   const MapInfo* Get(uint64_t map_word) {
-    Slot& s = slots_[(map_word >> 3) & (kSlots - 1)];
+    Slot& s = slots_[((map_word >> 3) ^ (map_word >> 17)) & (kSlots - 1)];
     if (s.key == map_word && s.info) return s.info;
     const MapInfo* info = heap_.GetMap(map_word);
     if (info) { s.key = map_word; s.info = info; }
@@ -299,7 +308,7 @@ class MapCache {
   }
 
  private:
-  static constexpr size_t kSlots = 1024;
+  static constexpr size_t kSlots = 4096;
   struct Slot { uint64_t key = 0; const MapInfo* info = nullptr; };
   const Heap& heap_;
   Slot slots_[kSlots];

@@ -541,7 +541,10 @@ export interface InspectObject {
 }
 
 /** InspectResult is what `core.inspect(address)` and `corescope inspect --json` return. */
-export interface InspectResult extends InspectObject, Versioned {}
+export interface InspectResult extends InspectObject, Versioned {
+  /** retention: retained size, dominator and first retaining path (added by the CLI's inspect from Core.retained). */
+  retention?: RetainedResult;
+}
 
 /** InspectOptions bound how much of an object `inspect` shows. */
 export interface InspectOptions extends CallOptions {
@@ -739,6 +742,10 @@ export interface ObjectsType {
   count: number;
   shallowSize: number;
   retainedSize?: number;
+  /** kind is the node type V8's heap snapshot gives these objects ("object", "closure", "string", "hidden", ...). */
+  kind?: string;
+  /** internal: V8-internal objects (not JS values): "(system) X", code, arrays, shapes, contexts. */
+  internal?: boolean;
 }
 
 /** ObjectsResult is the heap histogram (`corescope objects --json`). */

@@ -200,9 +200,22 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
     if (!commandNames.includes('objects')) return ctx.skip('SKIPPED: the objects command is not registered yet');
     const res = await drive(
       argv,
-      [{ expect: PROMPT }, { send: 'instances LeakyTh\t', expect: 'LeakyThing', timeout: 180 }, { send: '\x03', expect: PROMPT }, { send: '\x04', expect: '$', timeout: 20 }],
+      [
+        { expect: PROMPT },
+        // Tab loads the type names (a heap walk, with progress), then the line is
+        // redrawn whole with the completion in it.
+        // (readline may move the cursor between the redrawn line and the inserted rest.)
+        { send: 'instances LeakyTh\t', expect: String.raw`corescope> instances LeakyTh(?:\x1b\[[0-9;]*[A-Za-z])*ing`, timeout: 180 },
+        // Enter runs the completed line: instances of the completed type.
+        { send: ' --limit 3\r', expect: PROMPT },
+        { send: '\x04', expect: '$', timeout: 20 },
+      ],
       env,
     );
     expect(res.steps[1]!.ok, res.steps[1]!.text).toBe(true);
+    expect(res.steps[2]!.ok, res.steps[2]!.text).toBe(true);
+    const addresses = res.steps[2]!.text.match(/0x[0-9a-f]{6,}/g) ?? [];
+    expect(addresses.length, res.steps[2]!.text).toBe(3);
+    expect(res.steps[2]!.text).toContain('LeakyThing');
   }, 300_000);
 });

@@ -16,6 +16,8 @@ import { formatBytes, formatCount } from '../render/format.js';
 import { renderTable } from '../render/table.js';
 
 export interface InspectCliOptions {
+  /** retained: also show the retained size and first retaining path (default true; --no-retained skips the graph build). */
+  retained?: boolean;
   depth?: number;
   maxString?: number;
   maxElements?: number;
@@ -33,6 +35,7 @@ export function command(ctx: CliContext): Command {
     .option('--max-string <bytes>', 'cut string values after this many bytes', count('--max-string'), 1000)
     .option('--max-elements <n>', 'show at most this many elements / entries', count('--max-elements'), 100)
     .option('--max-properties <n>', 'show at most this many properties', count('--max-properties'), 200)
+    .option('--no-retained', 'skip the retained size and retaining path (they need the reference graph)')
     .action((corePath: string, address: string, opts: InspectCliOptions, cmd: Command) => {
       const addr = /^global:./.test(address) ? address : parseAddress(address);
       return runOnCore(ctx, cmd, corePath, (core) => collect(core, addr, opts), render);
@@ -48,20 +51,49 @@ function count(flag: string): (value: string) => number {
 }
 
 /** collect returns core.inspect() unchanged: the --json output. */
-export function collect(core: Core, address: string, opts: InspectCliOptions = {}): Promise<InspectResult> {
-  return core.inspect(address, {
+export async function collect(core: Core, address: string, opts: InspectCliOptions = {}): Promise<InspectResult> {
+  const obj = await core.inspect(address, {
     depth: opts.depth,
     maxString: opts.maxString,
     maxElements: opts.maxElements,
     maxEntries: opts.maxEntries ?? opts.maxElements,
     maxProperties: opts.maxProperties,
   });
+  if (opts.retained !== false && core.supports('retained') && obj.address) {
+    try {
+      obj.retention = await core.retained(obj.address);
+    } catch {
+      // No graph for this core (e.g. an unsupported layout): inspect still stands.
+    }
+  }
+  return obj;
 }
 
 /** render prints an InspectResult as an indented outline. */
 export function render(obj: InspectResult): string {
   // The top object's warnings go to stderr (context.ts emit); nested ones stay inline.
-  return renderObject(obj, '', false).join('\n') + '\n';
+  const lines = renderObject(obj, '', false);
+  const r = obj.retention;
+  if (r) {
+    if (!r.live) {
+      lines.push('  garbage: no GC root reaches this object');
+    } else {
+      const dom = r.dominator ? `, dominated by ${r.dominator.name}${r.dominator.address ? ` @${r.dominator.address}` : ''}` : '';
+      lines.push(`  retains ${formatBytes(r.retainedSize)}${dom}`);
+      if (r.path) {
+        const steps = r.path.map((s, i) => (i === 0 || !s.edge ? s.name : `${edgeLabel(s.edge)} → ${s.name}`));
+        lines.push(`  kept alive by: ${steps.join(' → ')}`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** edgeLabel: .name for properties, [i] for elements, the name otherwise. */
+function edgeLabel(e: { kind: string; name: string }): string {
+  if (e.kind === 'property') return `.${e.name}`;
+  if (e.kind === 'element') return `[${e.name}]`;
+  return e.name;
 }
 
 /** VALUE_WIDTH bounds a string value in one line of human output (--json has it all). */

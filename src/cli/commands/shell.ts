@@ -23,7 +23,7 @@ import type { ProgressEvent } from '../../api/types.js';
 import { BACKEND_METHODS, BACKEND_NAMES, parseBackendName, type Backend, type BackendName } from '../../backends/backend.js';
 import { openLlnodeBackend } from '../../backends/llnode/backend.js';
 import { emit, globalOptions, oneLine, progressFor, type CliContext, type CommandModule } from '../context.js';
-import type { ProgressReporter } from '../progress.js';
+import { createProgress, progressEnabled, type ProgressReporter } from '../progress.js';
 
 /** Target is what commands run on: the native Core or a Backend with the same methods. */
 type Target = Core | Backend;
@@ -207,10 +207,20 @@ export class ShellSession {
   typeNames(): Promise<string[]> {
     const objects = this.#modules.find((m) => m.command(this.#ctx).name() === 'objects');
     if (!objects?.collect) return Promise.resolve([]);
-    this.#typeNames ??= objects
-      .collect(this.#target as Core, {})
-      .then((r) => namesIn(r))
-      .catch(() => []);
+    this.#typeNames ??= (async () => {
+      // The first completion walks the heap: show its progress, then erase it
+      // so the completer can redraw the line it completes.
+      const progress = createProgress(this.#ctx.io.stderr, progressEnabled(this.#ctx.io.stderr, {}));
+      this.progress = progress;
+      try {
+        return namesIn(await objects.collect!(this.#target as Core, {}));
+      } catch {
+        return [];
+      } finally {
+        progress.stop();
+        if (this.progress === progress) this.progress = undefined;
+      }
+    })();
     return this.#typeNames;
   }
 
@@ -360,7 +370,16 @@ async function runShell(ctx: CliContext, cmd: Command, corePath: string): Promis
     removeHistoryDuplicates: true,
     prompt: 'corescope> ',
     completer: (line: string, cb: (err: Error | null, result: [string[], string]) => void) => {
-      session!.complete(line).then((r) => cb(null, r), (err: Error) => cb(err, [[], line]));
+      // A completion that had to load type names may have drawn progress over
+      // the line: redraw prompt and line before readline inserts the rest.
+      const started = Date.now();
+      session!.complete(line).then(
+        (r) => {
+          if (Date.now() - started > 50 && interactive) rl.prompt(true);
+          cb(null, r);
+        },
+        (err: Error) => cb(err, [[], line]),
+      );
     },
   } as Parameters<typeof createInterface>[0]);
   rl.on('SIGINT', () => {
