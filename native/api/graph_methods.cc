@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "api/graph_session.h"
+#include "api/heap_session.h"
 #include "graph/edge_names.h"
 #include "util/json_writer.h"
 #include "v8/properties.h"
@@ -491,19 +492,11 @@ Result<GraphViews*> GetGraph(Session& s, Progress& progress) {
   return s.Cached<GraphViews>("graph:views", [&]() -> Result<std::unique_ptr<GraphViews>> {
     auto v = std::make_unique<GraphViews>();
     const target::Target& t = s.target();
-    auto pages = heap::PageTable::Discover(t, progress);
-    if (!pages) return pages.error();
-    v->pages = std::make_unique<heap::PageTable>(std::move(pages.value()));
-    std::vector<v8::Heap::Area> areas;
-    for (const heap::Page& p : v->pages->pages()) {
-      if (!p.from_page) areas.push_back({p.area_start, p.area_end});
-    }
-    auto heap = v8::Heap::Create(t.memory(), t.metadata(), &t.exe(), &t.symbols().all(), std::move(areas));
-    if (!heap) return heap.error();
-    v->heap = std::move(heap.value());
-    auto index = heap::HeapIndex::Build(*v->heap, *v->pages, heap::IndexOptions{}, progress);
-    if (!index) return index.error();
-    v->index = std::move(index.value());
+    auto base = GetHeapIndex(s, progress);
+    if (!base) return base.error();
+    v->pages = base.value()->pages.get();
+    v->heap = base.value()->heap.get();
+    v->index = base.value()->index.get();
     auto g = graph::RefGraph::Build(t, *v->pages, *v->heap, *v->index, graph::GraphOptions{}, progress);
     if (!g) return g.error();
     v->graph = std::move(g.value());

@@ -15,11 +15,12 @@
 
 namespace corescope::api {
 
-// GraphViews: what the graph is built from, and the graph.
+// GraphViews: the graph, and what it is built from: the session's one heap
+// (api/heap_session.h), shared with objects, inspect and stack, never walked twice.
 struct GraphViews : SessionCache {
-  std::unique_ptr<heap::PageTable> pages;
-  std::unique_ptr<v8::Heap> heap;
-  std::unique_ptr<heap::HeapIndex> index;
+  const heap::PageTable* pages = nullptr;
+  const v8::Heap* heap = nullptr;
+  const heap::HeapIndex* index = nullptr;
   std::unique_ptr<graph::RefGraph> graph;
 };
 

@@ -251,9 +251,9 @@ Result<std::string> Objects(Session& s, const Args& args, Progress& progress) {
   if (!include_garbage || retained) {
     auto g = GetGraph(s, progress);
     if (!g) return g.error();
-    heap = g.value()->heap.get();
-    pages = g.value()->pages.get();
-    index = g.value()->index.get();
+    heap = g.value()->heap;
+    pages = g.value()->pages;
+    index = g.value()->index;
     graph = g.value()->graph.get();
     if (!include_garbage && opts.closure_detail && opts.by == heap::GroupBy::kConstructor) {
       live_closures = LiveClosures(*graph, progress);
@@ -370,9 +370,9 @@ Result<std::string> Instances(Session& s, const Args& args, Progress& progress) 
   if (!include_garbage) {
     auto g = GetGraph(s, progress);
     if (!g) return g.error();
-    heap_ptr = g.value()->heap.get();
-    pages = g.value()->pages.get();
-    index = g.value()->index.get();
+    heap_ptr = g.value()->heap;
+    pages = g.value()->pages;
+    index = g.value()->index;
     graph = g.value()->graph.get();
   } else {
     auto r = GetHeapIndex(s, progress);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/heap_session.h"
 #include "api/methods.h"
 #include "heap/heap_index.h"
 #include "heap/page_table.h"
@@ -23,39 +24,30 @@ constexpr int64_t kMaxDepth = 8;
 constexpr int64_t kMaxListItems = 1 << 20;
 constexpr int64_t kMaxStringBytes = 64 << 20;
 
-// InspectViews: the page table, object views and heap index of a session,
-// built on the first inspect call.
-struct InspectViews : SessionCache {
-  std::unique_ptr<heap::PageTable> pages;
-  std::unique_ptr<v8::Heap> heap;
-  std::unique_ptr<heap::HeapIndex> index;
+// InspectViews: the session's shared heap (api/heap_session.h) as inspect
+// sees it; the index may be missing (then interior pointers cannot be named).
+struct InspectViews {
+  const heap::PageTable* pages = nullptr;
+  const v8::Heap* heap = nullptr;
+  const heap::HeapIndex* index = nullptr;
   std::string index_problem;  // why interior pointers cannot be resolved
 };
 
-Result<InspectViews*> GetViews(Session& s, Progress& progress) {
-  return s.Cached<InspectViews>("inspect:views", [&]() -> Result<std::unique_ptr<InspectViews>> {
-    auto views = std::make_unique<InspectViews>();
-    const target::Target& t = s.target();
-    auto pages = heap::PageTable::Discover(t, progress);
-    if (!pages) return pages.error();
-    views->pages = std::make_unique<heap::PageTable>(std::move(pages.value()));
-    std::vector<v8::Heap::Area> areas;
-    for (const heap::Page& p : views->pages->pages()) {
-      if (!p.from_page) areas.push_back({p.area_start, p.area_end});
-    }
-    auto heap = v8::Heap::Create(t.memory(), t.metadata(), &t.exe(), &t.symbols().all(), std::move(areas));
-    if (!heap) return heap.error();
-    views->heap = std::move(heap.value());
-    auto index = heap::HeapIndex::Build(*views->heap, *views->pages, heap::IndexOptions{}, progress);
-    if (index) {
-      views->index = std::move(index.value());
-    } else if (index.error().code == ErrorCode::kCancelled) {
-      return index.error();
-    } else {
-      views->index_problem = index.error().message;
-    }
-    return views;
-  });
+Result<InspectViews> GetViews(Session& s, Progress& progress) {
+  auto base = GetHeapViews(s, progress);
+  if (!base) return base.error();
+  InspectViews v;
+  v.pages = base.value()->pages.get();
+  v.heap = base.value()->heap.get();
+  auto indexed = GetHeapIndex(s, progress);
+  if (indexed) {
+    v.index = indexed.value()->index.get();
+  } else if (indexed.error().code == ErrorCode::kCancelled) {
+    return indexed.error();
+  } else {
+    v.index_problem = indexed.error().message;
+  }
+  return v;
 }
 
 std::string Hex(uint64_t v) {
@@ -175,7 +167,7 @@ Result<std::string> Inspect(Session& s, const Args& args, Progress& progress) {
   if (raw.rfind("global:", 0) == 0 && raw.size() > 7) {
     auto views = GetViews(s, progress);
     if (!views) return views.error();
-    auto value = FindGlobal(*views.value(), raw.substr(7));
+    auto value = FindGlobal(views.value(), raw.substr(7));
     if (!value) return value.error();
     if (!v8::IsStrong(*value)) {
       return MakeError(ErrorCode::kBadAddress, raw + " holds a Smi (" + std::to_string(v8::SmiValue(*value)) + "), not a heap object");
@@ -194,7 +186,7 @@ Result<std::string> Inspect(Session& s, const Args& args, Progress& progress) {
   auto views = GetViews(s, progress);
   if (!views) return views.error();
   std::string note;
-  auto obj = Locate(*views.value(), s.target(), *addr, &note);
+  auto obj = Locate(views.value(), s.target(), *addr, &note);
   if (!obj) return obj.error();
 
   v8::DescribeOptions opts;
@@ -208,7 +200,7 @@ Result<std::string> Inspect(Session& s, const Args& args, Progress& progress) {
   opts.max_elements = bounded("maxElements", 100, kMaxListItems);
   opts.max_entries = bounded("maxEntries", 100, kMaxListItems);
   if (!note.empty()) opts.extra_warnings.push_back(note);
-  return v8::DescribeToJson(*views.value()->heap, *obj, opts);
+  return v8::DescribeToJson(*views.value().heap, *obj, opts);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <map>
 #include <cstdio>
 
+#include "api/heap_session.h"
 #include "api/methods.h"
 #include "heap/heap_index.h"
 #include "heap/page_table.h"
@@ -24,37 +25,17 @@ namespace {
 
 constexpr int64_t kDefaultMaxFrames = 256;
 
-// HeapViews: the V8 object views the stack code needs, built once per session.
-struct HeapViews : SessionCache {
-  std::unique_ptr<heap::PageTable> pages;
-  std::unique_ptr<v8::Heap> heap;
-  std::unique_ptr<heap::HeapIndex> index;  // built on first use by the report
-  std::string problem;  // why there is no heap (JS frames are then unnamed)
+// StackHeap: the session's shared heap (api/heap_session.h), or why there
+// is none (the stack is still walked; JS frames are then unnamed).
+struct StackHeap {
+  HeapViews* views = nullptr;
+  std::string problem;
 };
 
-HeapViews* GetHeapViews(Session& s, Progress& progress) {
-  auto r = s.Cached<HeapViews>("stack:heap-views", [&]() -> Result<std::unique_ptr<HeapViews>> {
-    auto views = std::make_unique<HeapViews>();
-    const target::Target& t = s.target();
-    auto pages = heap::PageTable::Discover(t, progress);
-    if (!pages) {
-      views->problem = pages.error().message;
-      return views;
-    }
-    views->pages = std::make_unique<heap::PageTable>(std::move(pages.value()));
-    std::vector<v8::Heap::Area> areas;
-    for (const heap::Page& p : views->pages->pages()) {
-      if (!p.from_page) areas.push_back({p.area_start, p.area_end});
-    }
-    auto heap = v8::Heap::Create(t.memory(), t.metadata(), &t.exe(), &t.symbols().all(), std::move(areas));
-    if (!heap) {
-      views->problem = heap.error().message;
-      return views;
-    }
-    views->heap = std::move(heap.value());
-    return views;
-  });
-  return r ? r.value() : nullptr;
+StackHeap GetStackHeap(Session& s, Progress& progress) {
+  auto r = GetHeapViews(s, progress);
+  if (!r) return {nullptr, r.error().message};
+  return {r.value(), ""};
 }
 
 void WriteLocation(JsonWriter& w, const stack::Frame& f) {
@@ -123,8 +104,8 @@ void WriteWarnings(JsonWriter& w, const std::vector<std::string>& warnings) {
 }
 
 Result<std::string> Stack(Session& s, const Args& args, Progress& progress) {
-  HeapViews* views = GetHeapViews(s, progress);
-  const v8::Heap* heap = views ? views->heap.get() : nullptr;
+  StackHeap sh = GetStackHeap(s, progress);
+  const v8::Heap* heap = sh.views ? sh.views->heap.get() : nullptr;
   stack::StackWalker walker(s.target(), heap);
   int64_t max_frames = args.GetInt("maxFrames", kDefaultMaxFrames);
   if (max_frames <= 0) return MakeError(ErrorCode::kUsage, "maxFrames must be positive");
@@ -143,7 +124,7 @@ Result<std::string> Stack(Session& s, const Args& args, Progress& progress) {
   for (const stack::ThreadStack& ts : threads) WriteThread(w, ts, heap, with_args);
   w.EndArray();
   std::vector<std::string> warnings = walker.symbolizer().warnings();
-  if (views && !views->problem.empty()) warnings.push_back("no V8 heap views (" + views->problem + "); JS frames are not named");
+  if (!sh.problem.empty()) warnings.push_back("no V8 heap views (" + sh.problem + "); JS frames are not named");
   WriteWarnings(w, warnings);
   w.EndObject();
   return w.Take();
@@ -190,22 +171,20 @@ std::string HistogramName(const v8::Heap& heap, const v8::MapInfo& m) {
 
 // WriteHeapSummary writes object totals, the top types by shallow size and
 // the ArrayBuffer backing stores (external memory) from the heap index.
-void WriteHeapSummary(JsonWriter& w, HeapViews* views, Progress& progress) {
+void WriteHeapSummary(JsonWriter& w, Session& s, const StackHeap& sh, Progress& progress) {
   w.BeginObject();
-  if (!views || !views->heap || !views->pages) {
-    w.FieldBool("available", false).Field("reason", views ? views->problem : "no V8 heap");
+  if (!sh.views) {
+    w.FieldBool("available", false).Field("reason", sh.problem.empty() ? "no V8 heap" : sh.problem);
     w.EndObject();
     return;
   }
-  if (!views->index) {
-    auto index = heap::HeapIndex::Build(*views->heap, *views->pages, heap::IndexOptions{}, progress);
-    if (!index) {
-      w.FieldBool("available", false).Field("reason", index.error().message);
-      w.EndObject();
-      return;
-    }
-    views->index = std::move(index.value());
+  auto indexed = GetHeapIndex(s, progress);
+  if (!indexed) {
+    w.FieldBool("available", false).Field("reason", indexed.error().message);
+    w.EndObject();
+    return;
   }
+  HeapViews* views = indexed.value();
   const v8::Heap& heap = *views->heap;
   const heap::HeapIndex& index = *views->index;
   std::map<std::string, std::pair<uint64_t, uint64_t>> by_name;  // name -> (count, bytes)
@@ -250,8 +229,8 @@ void WriteHeapSummary(JsonWriter& w, HeapViews* views, Progress& progress) {
 }
 
 Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
-  HeapViews* views = GetHeapViews(s, progress);
-  const v8::Heap* heap = views ? views->heap.get() : nullptr;
+  StackHeap sh = GetStackHeap(s, progress);
+  const v8::Heap* heap = sh.views ? sh.views->heap.get() : nullptr;
   const target::Target& t = s.target();
   stack::StackWalker walker(t, heap);
   if (t.core().threads().empty()) return MakeError(ErrorCode::kCoreCorrupt, "the core has no threads (no NT_PRSTATUS)");
@@ -293,12 +272,12 @@ Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
   stack::WriteLibuv(w, t, heap);
   w.Key("heap");
   if (args.GetBool("heap", true)) {
-    WriteHeapSummary(w, views, progress);
+    WriteHeapSummary(w, s, sh, progress);
   } else {
     w.BeginObject().FieldBool("available", false).Field("reason", "not asked for").EndObject();
   }
   std::vector<std::string> warnings = walker.symbolizer().warnings();
-  if (views && !views->problem.empty()) warnings.push_back("no V8 heap views (" + views->problem + ")");
+  if (!sh.problem.empty()) warnings.push_back("no V8 heap views (" + sh.problem + ")");
   WriteWarnings(w, warnings);
   w.EndObject();
   return w.Take();

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <cstring>
 
 namespace corescope::v8 {
@@ -153,6 +154,7 @@ std::unique_ptr<InstanceTypes> InstanceTypes::Build(const Metadata& md, const La
     if (number <= kMaxType) types[number].name = std::string(name);
   }
   // 2. v8dbg type_<Class>__<NAME> constants, with the C++ class name.
+  std::map<size_t, std::vector<std::string>> v8dbg_names;  // every v8dbg name of a number (aliases)
   for (const auto& [key, value] : md.all()) {
     if (key.compare(0, 5, "type_") != 0 || value < 0 || value > kMaxType) continue;
     size_t sep = key.find("__", 5);
@@ -163,6 +165,7 @@ std::unique_ptr<InstanceTypes> InstanceTypes::Build(const Metadata& md, const La
     // keep the first name, which the printer decides below anyway.
     if (ti.name.empty()) ti.name = name;
     if (ti.class_name.empty()) ti.class_name = key.substr(5, sep - 5);
+    v8dbg_names[static_cast<size_t>(value)].push_back(name);
   }
   // 3. The executable's printer: authoritative when it decodes.
   if (exe && symbols) {
@@ -171,8 +174,10 @@ std::unique_ptr<InstanceTypes> InstanceTypes::Build(const Metadata& md, const La
     size_t disagreements = 0;
     for (auto& [number, name] : decoded) {
       auto& ti = types[number];
+      const auto& aliases = v8dbg_names[number];
+      const bool alias = std::find(aliases.begin(), aliases.end(), name) != aliases.end();
       if (!ti.name.empty() && ti.name != name) {
-        ++disagreements;
+        if (!alias) ++disagreements;
         if (ti.class_name.empty() || notes == nullptr) {
         } else {
           // The v8dbg class name belongs to the other name; drop it.
