@@ -16,6 +16,8 @@
 #include "api/graph_session.h"
 #include "api/heap_session.h"
 #include "graph/edge_names.h"
+#include "stack/stack_walker.h"
+#include "util/limits.h"
 #include "util/json_writer.h"
 #include "v8/properties.h"
 
@@ -26,6 +28,7 @@ constexpr int64_t kDefaultRefs = 200;
 constexpr int64_t kMaxRefs = 1 << 20;
 constexpr int64_t kMaxPaths = 100;
 constexpr int64_t kDefaultSuspects = 5;
+constexpr size_t kStackFramesForRoots = 4096;  // deeper stacks are scanned whole
 
 std::string Hex(uint64_t v) {
   char buf[24];
@@ -138,6 +141,8 @@ Result<std::string> GraphMethod(Session& s, const Args&, Progress& progress) {
   w.FieldUint("droppedSlots", st.dropped_slots);
   w.FieldUint("readOnlyObjects", st.read_only_objects);
   w.FieldBool("preciseRoots", g.roots().precise);
+  w.FieldUint("preciseStacks", g.roots().precise_stacks);
+  w.FieldUint("threads", s.target().core().threads().size());
   w.Key("roots").BeginArray();
   for (int c = 0; c < graph::kRootCategoryCount; ++c) {
     if (g.roots().counts[c] == 0) continue;
@@ -486,6 +491,29 @@ Result<std::string> LeaksMethod(Session& s, const Args& args, Progress& progress
   return w.Take();
 }
 
+// StackFrames walks every thread's stack and lists the slots of its V8
+// frames, so that stale words in C++ frames do not keep garbage alive.
+// Threads whose walk did not reach the end of the frame chain stay unwalked
+// (scanned whole, conservatively).
+std::vector<graph::ThreadFrames> StackFrames(const target::Target& t, const v8::Heap& heap) {
+  stack::StackWalker walker(t, &heap);
+  const auto& threads = t.core().threads();
+  std::vector<graph::ThreadFrames> out(threads.size());
+  for (size_t ti = 0; ti < threads.size() && ti < limits::kMaxThreads; ++ti) {
+    stack::ThreadStack ts = walker.Walk(threads[ti], ti == 0, kStackFramesForRoots);
+    if (ts.stop_reason != stack::kEndOfFrameChain) continue;
+    out[ti].walked = true;
+    for (size_t i = 0; i < ts.frames.size(); ++i) {
+      const stack::Frame& f = ts.frames[i];
+      if (f.kind == stack::FrameKind::kNative) continue;
+      // A frame spans from its sp to its caller's sp; the outermost to fp + 16.
+      uint64_t end = i + 1 < ts.frames.size() ? ts.frames[i + 1].sp : (f.fp > f.sp ? f.fp + 16 : f.sp);
+      if (end > f.sp) out[ti].ranges.push_back({f.sp, end, static_cast<uint16_t>(ti)});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<GraphViews*> GetGraph(Session& s, Progress& progress) {
@@ -497,7 +525,9 @@ Result<GraphViews*> GetGraph(Session& s, Progress& progress) {
     v->pages = base.value()->pages.get();
     v->heap = base.value()->heap.get();
     v->index = base.value()->index.get();
-    auto g = graph::RefGraph::Build(t, *v->pages, *v->heap, *v->index, graph::GraphOptions{}, progress);
+    graph::GraphOptions options;
+    options.frames = StackFrames(t, *v->heap);
+    auto g = graph::RefGraph::Build(t, *v->pages, *v->heap, *v->index, options, progress);
     if (!g) return g.error();
     v->graph = std::move(g.value());
     return v;

@@ -315,6 +315,7 @@ Result<std::string> Objects(Session& s, const Args& args, Progress& progress) {
     // For version bring-up: what the walk skipped and why.
     w.Key("walk").BeginObject();
     w.FieldUint("freeBytes", st.free_bytes).FieldUint("unallocatedBytes", st.unallocated_bytes);
+    w.FieldUint("forwardedBytes", st.forwarded_bytes);
     w.FieldUint("unreadableBytes", st.unreadable_bytes).FieldUint("resyncEvents", st.resync_events);
     w.FieldUint("mapsDecoded", heap->map_count()).FieldUint("indexBytes", index->memory_bytes());
     w.Field("v8", heap->metadata().v8_version().ToString());

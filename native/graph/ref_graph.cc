@@ -476,7 +476,7 @@ Status GraphBuilder::Run() {
     const heap::Page& p = index_.page(pi);
     if (p.space == heap::Space::kReadOnly) g_->read_only_ranges_.push_back({p.area_start, p.area_end});
   }
-  auto roots = CollectRoots(t_, pages_, heap_, progress_);
+  auto roots = CollectRoots(t_, pages_, heap_, opts_.frames, progress_);
   if (!roots) return roots.error();
   g_->roots_ = std::move(roots.value());
   g_->stats_.roots_seconds = Seconds(t0);

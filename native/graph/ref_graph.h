@@ -37,6 +37,9 @@ inline constexpr uint16_t kUnreachable = 0xffff;
 
 struct GraphOptions {
   unsigned threads = 0;  // 0: hardware concurrency (at most 16)
+  // The V8 frames of each thread's stack, from the stack walker (the API
+  // layer supplies them: graph sits below stack). Empty: scan stacks whole.
+  std::vector<ThreadFrames> frames;
 };
 
 // GraphStats: sizes and timings of the build, for diagnostics and the benchmark.

@@ -367,26 +367,40 @@ class Walker {
     }
   }
 
-  // Stacks scans every thread's stack from sp to the end of its mapping.
-  // Conservative: a word counts when it points into a V8 page (the graph keeps
-  // only exact object starts).
-  void Stacks(Progress& progress) {
+  // Stacks scans every thread's stack: only its V8 frames when the stack
+  // walk completed (precise, as V8's own GC), else from sp to the end of its
+  // mapping (conservative: a word counts when it points into a V8 page; the
+  // graph keeps only exact object starts).
+  void Stacks(const std::vector<ThreadFrames>& frames, Progress& progress) {
     const auto& threads = t_.core().threads();
     for (size_t ti = 0; ti < threads.size(); ++ti) {
       uint64_t sp = threads[ti].regs.sp & ~uint64_t{7};
       const memory::Region* r = mem_.FindRegion(sp);
       if (!r || !r->data) continue;
       uint64_t end = std::min<uint64_t>(r->end, sp + kMaxStackBytes);
-      const uint8_t* p = mem_.Span(sp, end - sp);
-      if (!p) continue;
-      uint32_t idx = 0;
-      for (uint64_t off = 0; off + 8 <= end - sp; off += 8, ++idx) {
-        uint64_t w = Load<uint64_t>(p + off);
-        if (Plausible(w)) Add(RootCategory::kStackRoots, sp + off, w, idx, false, 0, static_cast<uint16_t>(ti));
+      if (ti < frames.size() && frames[ti].walked) {
+        ++precise_stacks_;
+        for (const StackRange& f : frames[ti].ranges) {
+          uint64_t b = std::max(f.begin & ~uint64_t{7}, sp), e = std::min(f.end, end);
+          if (b < e) ScanStack(b, e, sp, static_cast<uint16_t>(ti));
+        }
+      } else {
+        ScanStack(sp, end, sp, static_cast<uint16_t>(ti));
       }
       if (progress.Cancelled()) return;
     }
   }
+
+  void ScanStack(uint64_t begin, uint64_t end, uint64_t sp, uint16_t thread) {
+    const uint8_t* p = mem_.Span(begin, end - begin);
+    if (!p) return;
+    for (uint64_t off = 0; off + 8 <= end - begin; off += 8) {
+      uint64_t w = Load<uint64_t>(p + off);
+      if (Plausible(w)) Add(RootCategory::kStackRoots, begin + off, w, static_cast<uint32_t>((begin + off - sp) / 8), false, 0, thread);
+    }
+  }
+
+  size_t precise_stacks() const { return precise_stacks_; }
 
   // Conservative fallback: every word of writable memory outside V8 pages.
   void WritableMemory(Progress& progress) {
@@ -411,6 +425,7 @@ class Walker {
   const v8::Heap& heap_;
   RootSet* out_;
   uint8_t isolate_index_ = 0;
+  size_t precise_stacks_ = 0;
 };
 
 }  // namespace
@@ -464,7 +479,7 @@ std::string RootLabel(const RootSlot& s) {
 }
 
 Result<RootSet> CollectRoots(const target::Target& t, const heap::PageTable& pages, const v8::Heap& heap,
-                             Progress& progress) {
+                             const std::vector<ThreadFrames>& frames, Progress& progress) {
   RootSet out;
   Walker w(t, pages, heap, &out);
   const auto& ver = t.metadata().v8_version();
@@ -503,7 +518,7 @@ Result<RootSet> CollectRoots(const target::Target& t, const heap::PageTable& pag
     w.HeapStrongRootsList(*l, heap_ptr);
     if (progress.Cancelled()) return MakeError(ErrorCode::kCancelled, "cancelled while collecting roots");
   }
-  w.Stacks(progress);
+  w.Stacks(frames, progress);
   if (!all_precise) {
     if (l) {
       out.warnings.push_back(
@@ -514,6 +529,7 @@ Result<RootSet> CollectRoots(const target::Target& t, const heap::PageTable& pag
   }
   if (progress.Cancelled()) return MakeError(ErrorCode::kCancelled, "cancelled while collecting roots");
   out.precise = all_precise;
+  out.precise_stacks = static_cast<uint32_t>(w.precise_stacks());
   return out;
 }
 

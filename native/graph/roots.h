@@ -59,9 +59,28 @@ struct RootSet {
   std::vector<RootSlot> slots;
   std::vector<uint64_t> isolates;        // Isolate* per heap in PageTable::heaps() order (0 = not found)
   bool precise = false;                  // every isolate's root layout was found and verified
+  uint32_t precise_stacks = 0;           // threads whose stack was scanned by V8 frames only
   std::vector<std::string> warnings;     // fallbacks taken, structures that did not verify
   uint64_t counts[kRootCategoryCount] = {};
   uint64_t weak_counts[kRootCategoryCount] = {};
+};
+
+// StackRange: the slots of one V8 frame (JS, builtin, stub, entry or exit)
+// on a thread's stack, [begin, end). V8 keeps object pointers on the stack
+// only in its own frames; C++ frames hold handles (roots of their own), and
+// any other word there is stale: a pointer left behind by an earlier, deeper
+// call, often to garbage.
+struct StackRange {
+  uint64_t begin = 0, end = 0;
+  uint16_t thread = 0;  // index in the core's thread list
+};
+
+// StackFrames: for each thread (by index), the V8 frame ranges of its stack
+// when the stack walk reached the end of the frame chain; a thread missing
+// here (or with walked = false) is scanned whole, conservatively.
+struct ThreadFrames {
+  bool walked = false;
+  std::vector<StackRange> ranges;
 };
 
 // RootLabel: a short description of a root slot for paths and refs, e.g.
@@ -72,11 +91,12 @@ std::string RootLabel(const RootSlot& s);
 // table), checks its roots table (undefined / null oddballs at their indices,
 // the meta map among the read-only roots), and lists its roots. Stacks of all
 // threads are scanned from sp to the end of their mapping for words that
-// point into a V8 page. When the V8 version has no layout, or an isolate does
+// point into a V8 page, or, for threads in `frames` whose walk completed,
+// only the slots of their V8 frames. When the V8 version has no layout, or an isolate does
 // not verify, the fallback roots are the stacks plus every word of writable
 // memory outside V8 pages, with a warning (liveness is then approximate).
 // Errors: none for missing structures (they become warnings); kCancelled.
 Result<RootSet> CollectRoots(const target::Target& t, const heap::PageTable& pages, const v8::Heap& heap,
-                             Progress& progress);
+                             const std::vector<ThreadFrames>& frames, Progress& progress);
 
 }  // namespace corescope::graph

@@ -17,6 +17,7 @@ void WalkStats::Merge(const WalkStats& o) {
   object_bytes += o.object_bytes;
   free_bytes += o.free_bytes;
   unallocated_bytes += o.unallocated_bytes;
+  forwarded_bytes += o.forwarded_bytes;
   resync_bytes += o.resync_bytes;
   resync_events += o.resync_events;
   unreadable_bytes += o.unreadable_bytes;
@@ -68,6 +69,26 @@ bool PageWalker::Plausible(uint64_t p, uint64_t end, const uint8_t* base, uint64
   *size = *s;
   *map = m;
   return true;
+}
+
+uint64_t PageWalker::ForwardedSize(uint64_t map_word, uint64_t max) {
+  if ((map_word & 7) != 0 || !heap_.InHeap(map_word)) return 0;
+  uint64_t copy[16];
+  size_t n = 0;
+  for (; n < 16; ++n) {
+    auto w = heap_.ReadWord(map_word + 8 * n);
+    if (!w) break;
+    copy[n] = *w;
+  }
+  if (n == 0 || !v8::IsStrong(copy[0])) return 0;
+  const v8::MapInfo* m = cache_.Get(copy[0]);
+  if (!m) return 0;
+  uint64_t size = m->instance_size;
+  if (size == 0) {
+    auto s = heap_.SizeFromWords(copy, n, *m);
+    size = s ? *s : 0;
+  }
+  return size >= 8 && size <= max && (size & 7) == 0 ? size : 0;
 }
 
 uint64_t PageWalker::Resync(uint64_t addr, uint64_t end, const uint8_t* base, uint64_t base_addr) {

@@ -26,6 +26,7 @@ struct WalkStats {
   uint64_t object_bytes = 0;
   uint64_t free_bytes = 0;         // free space and fillers
   uint64_t unallocated_bytes = 0;  // zeroed tails of pages (never allocated)
+  uint64_t forwarded_bytes = 0;    // stale copies left by evacuation (map word = forwarding address)
   uint64_t resync_bytes = 0;       // skipped while resynchronising
   uint64_t resync_events = 0;
   uint64_t unreadable_bytes = 0;   // not in the core (truncated, not dumped)
@@ -81,6 +82,10 @@ class PageWalker {
   // Prefault maps [p, p+n) of the core into the page tables in one call
   // (MADV_POPULATE_READ, Linux 5.14+) instead of one fault per page; a hint.
   static void Prefault(const uint8_t* p, uint64_t n);
+  // ForwardedSize: when map_word is the forwarding address of an evacuated
+  // object (an untagged pointer to an object with a valid map in a V8
+  // page), the size of that object if it is at most max; else 0.
+  uint64_t ForwardedSize(uint64_t map_word, uint64_t max);
   // Resync finds the next object start after a failure at addr (exclusive),
   // below end; returns end when none is found.
   uint64_t Resync(uint64_t addr, uint64_t end, const uint8_t* base, uint64_t base_addr);
@@ -204,6 +209,24 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
           uint64_t more = in_window < 512 ? in_window : 512;
           auto s2 = heap_.SizeFromWords(words, more, *map);
           if (s2 && *s2 >= 8 && *s2 <= end - addr) size = *s2;
+        }
+      }
+      if (size == 0 && !map) {
+        // An object the GC moved: its map word is the new copy's address
+        // (V8's forwarding MapWord, the tag cleared), the copy has the map
+        // and the same size. Not an object any more; skip it exactly.
+        if (uint64_t moved = ForwardedSize(map_word, end - addr)) {
+          stats.forwarded_bytes += moved;
+          addr += moved;
+          continue;
+        }
+        // In a new-space page, a forwarding word (even, not a map) whose copy
+        // is gone marks what a GC evacuated before the allocation top was
+        // reset to the page start: the rest of the page is stale.
+        if (page.space == Space::kNew && (map_word & 7) == 0) {
+          stats.forwarded_bytes += end - addr;
+          addr = end;
+          continue;
         }
       }
       if (size == 0) {

@@ -326,13 +326,13 @@ ThreadStack StackWalker::Walk(const elf::Thread& thread, bool crashed, size_t ma
       }
     }
     if (!stepped) {
-      ts.stop_reason = "end of the frame chain";
+      ts.stop_reason = kEndOfFrameChain;
       break;
     }
     uint64_t nsp = next.value[DwarfRegs::kRsp];
     uint64_t npc = next.value[DwarfRegs::kRip];
     if (npc == 0) {
-      ts.stop_reason = "end of the frame chain";
+      ts.stop_reason = kEndOfFrameChain;
       break;
     }
     if (nsp <= sp || !bounds.Contains(nsp, 0)) {

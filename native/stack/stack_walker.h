@@ -60,6 +60,9 @@ struct Frame {
   uint32_t argc = 0;           // actual argument count without the receiver
 };
 
+// kEndOfFrameChain: the stop_reason of a walk that reached the outermost frame.
+inline constexpr const char* kEndOfFrameChain = "end of the frame chain";
+
 struct ThreadStack {
   int32_t tid = 0;
   std::string name;

@@ -718,6 +718,9 @@ export interface GraphStatsResult extends Versioned {
   readOnlyObjects: number;
   /** preciseRoots: every isolate's roots were found from V8's own structures (false: approximate fallback). */
   preciseRoots: boolean;
+  /** preciseStacks: threads whose stack was scanned by V8 frames only (the others whole, conservatively); of `threads`. */
+  preciseStacks: number;
+  threads: number;
   roots: Array<{ name: string; slots: number; weak: number }>;
   timings: { buildSeconds: number; markSeconds: number; dominatorSeconds: number };
   peakBytes: number;
