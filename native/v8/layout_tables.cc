@@ -61,6 +61,8 @@ void AddCommonRules(std::vector<TypeSizeRule>& s) {
   for (std::string_view n : {"BYTE_ARRAY_TYPE", "TRUSTED_BYTE_ARRAY_TYPE"}) s.push_back({n, Linear(16, 8, C::kSmi, 1)});
   s.push_back({"PROPERTY_ARRAY_TYPE", Linear(16, 8, C::kSmi, 8, 0x3ff)});
   s.push_back({"WEAK_ARRAY_LIST_TYPE", Linear(24, 8, C::kSmi, 8)});
+  // DependentCode is a WeakArrayList (V8 9.7+); seen on arm64 Node 24 cores.
+  s.push_back({"DEPENDENT_CODE_TYPE", Linear(24, 8, C::kSmi, 8)});
   s.push_back({"FREE_SPACE_TYPE", Special(K::kFreeSpace)});
   // SloppyArgumentsElements: length, context, arguments, then mapped entries.
   s.push_back({"SLOPPY_ARGUMENTS_ELEMENTS_TYPE", Linear(32, 8, C::kSmi, 8)});
@@ -483,6 +485,24 @@ const std::vector<LayoutTable>& Tables() {
 }
 
 }  // namespace
+
+ArchFacts ArchFactsFor(bool aarch64) {
+  ArchFacts f;
+  if (aarch64) {
+    f.code_alignment = 32;     // kCodeAlignmentBits 5 on every target but x64
+    f.swiss_group_width = 8;   // no SSE2: GroupPortableImpl::kWidth
+  }
+  return f;
+}
+
+LayoutTable WithArch(const LayoutTable& table, const ArchFacts& arch) {
+  LayoutTable t = table;
+  for (TypeSizeRule& r : t.sizes) {
+    if (r.rule.kind == SizeKind::kInstructionStream) r.rule.extra = arch.code_alignment;
+    if (r.rule.kind == SizeKind::kSwissNameDictionary) r.rule.extra = arch.swiss_group_width;
+  }
+  return t;
+}
 
 const LayoutTable* FindLayout(int v8_major, int v8_minor) {
   for (const auto& t : Tables()) {
