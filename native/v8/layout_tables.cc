@@ -61,8 +61,6 @@ void AddCommonRules(std::vector<TypeSizeRule>& s) {
   for (std::string_view n : {"BYTE_ARRAY_TYPE", "TRUSTED_BYTE_ARRAY_TYPE"}) s.push_back({n, Linear(16, 8, C::kSmi, 1)});
   s.push_back({"PROPERTY_ARRAY_TYPE", Linear(16, 8, C::kSmi, 8, 0x3ff)});
   s.push_back({"WEAK_ARRAY_LIST_TYPE", Linear(24, 8, C::kSmi, 8)});
-  // DependentCode is a WeakArrayList (V8 9.7+); seen on arm64 Node 24 cores.
-  s.push_back({"DEPENDENT_CODE_TYPE", Linear(24, 8, C::kSmi, 8)});
   s.push_back({"FREE_SPACE_TYPE", Special(K::kFreeSpace)});
   // SloppyArgumentsElements: length, context, arguments, then mapped entries.
   s.push_back({"SLOPPY_ARGUMENTS_ELEMENTS_TYPE", Linear(32, 8, C::kSmi, 8)});
@@ -352,6 +350,9 @@ std::vector<LayoutTable> BuildTables() {
     AddCommonRules(t.sizes);
     t.v8_major = 13, t.v8_minor = 6, t.node_major = "24";
     t.js_date_value_raw = true;
+    // DependentCode is a WeakArrayList: capacity Smi @8, length @16, slots
+    // from +24 (checked on arm64 cores, where optimized code depends on maps).
+    t.sizes.push_back({"DEPENDENT_CODE_TYPE", Linear(24, 8, C::kSmi, 8)});
     // FreeSpace counts its size in tagged words from V8 13 (checked on cores).
     t.sizes.push_back({"FREE_SPACE_TYPE", Special(K::kFreeSpace, 0, 8)});
     t.sfi_name_or_scope_info = 24;

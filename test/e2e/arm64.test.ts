@@ -8,7 +8,7 @@
 // functions in its source. `-cpu cortex-a72` leaves saved return addresses
 // plain; `-cpu max` signs them (pointer authentication), and the stack must
 // still unwind with the PAC bits stripped.
-import { readFileSync, realpathSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -59,23 +59,36 @@ function expectSites(frames: StackFrame[]): void {
  * reader for checking what the stack walker did with saved return addresses.
  */
 class CoreMemory {
-  private readonly buf: Buffer;
+  private readonly fd: number;
   private readonly loads: Array<{ vaddr: bigint; offset: bigint; filesz: bigint }> = [];
 
   constructor(path: string) {
-    this.buf = readFileSync(path);
-    const phoff = this.buf.readBigUInt64LE(32);
-    const phnum = this.buf.readUInt16LE(56);
+    // Read on demand: a Node 24 arm64 core is ~330 MB.
+    this.fd = openSync(path, 'r');
+    const head = this.read(0n, 64);
+    const phoff = head.readBigUInt64LE(32);
+    const phnum = head.readUInt16LE(56);
+    const ph = this.read(phoff, phnum * 56);
     for (let i = 0; i < phnum; i++) {
-      const p = Number(phoff) + i * 56;
-      if (this.buf.readUInt32LE(p) !== 1) continue;
-      this.loads.push({ offset: this.buf.readBigUInt64LE(p + 8), vaddr: this.buf.readBigUInt64LE(p + 16), filesz: this.buf.readBigUInt64LE(p + 32) });
+      const p = i * 56;
+      if (ph.readUInt32LE(p) !== 1) continue;
+      this.loads.push({ offset: ph.readBigUInt64LE(p + 8), vaddr: ph.readBigUInt64LE(p + 16), filesz: ph.readBigUInt64LE(p + 32) });
     }
+  }
+
+  private read(offset: bigint, n: number): Buffer {
+    const b = Buffer.alloc(n);
+    readSync(this.fd, b, 0, n, Number(offset));
+    return b;
   }
 
   u64(addr: bigint): bigint | null {
     const l = this.loads.find((s) => addr >= s.vaddr && addr + 8n <= s.vaddr + s.filesz);
-    return l ? this.buf.readBigUInt64LE(Number(l.offset + addr - l.vaddr)) : null;
+    return l ? this.read(l.offset + addr - l.vaddr, 8).readBigUInt64LE(0) : null;
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 
@@ -88,6 +101,7 @@ function savedReturns(corePath: string, frames: StackFrame[]): Array<{ raw: bigi
     const raw = mem.u64(BigInt(frames[i - 1]!.fp) + 8n);
     if (raw !== null) out.push({ raw, pc: BigInt(frames[i]!.pc) });
   }
+  mem.close();
   return out;
 }
 
