@@ -246,6 +246,8 @@ Result<std::string> Info(Session& session, const Args& args, Progress& progress)
   w.Field("coreBuildId", ex.core_build_id);
   w.FieldBool("verified", ex.verified);
   w.Field("matchedBy", ex.matched_by);
+  w.Field("foundBy", ex.found_by);
+  w.FieldUint("v8dbgChecked", ex.v8dbg_checked);
   w.EndObject();
   w.Key("node").BeginObject().Field("version", t.node_version()).EndObject();
   w.Key("v8").BeginObject().Field("version", t.metadata().v8_version().ToString()).EndObject();

@@ -26,6 +26,7 @@ constexpr uint32_t kNtPrpsinfo = 3;
 constexpr uint32_t kNtAuxv = 6;
 constexpr uint32_t kNtFile = 0x46494c45;
 constexpr uint32_t kNtSiginfo = 0x53494749;
+constexpr uint32_t kNtArmPacMask = 0x406;  // user_pac_mask {data_mask, insn_mask}
 
 // elf_prstatus: the general registers start after a fixed 112-byte prefix
 // (siginfo, cursig, sigpend, sighold, pid/ppid/pgrp/sid, four timevals).
@@ -89,6 +90,14 @@ class CoreFileParser {
 
 Result<std::shared_ptr<CoreFile>> CoreFile::Open(const std::string& path) {
   return CoreFileParser::Parse(path);
+}
+
+uint64_t CoreFile::StripCodePointer(uint64_t addr) const {
+  if (arch() != Arch::kAarch64) return addr;
+  // Without the kernel's mask, user addresses are at most 48 bits (4-level
+  // page tables with 4 KiB or 64 KiB pages), so the PAC lives above them.
+  uint64_t mask = pac_insn_mask_ ? *pac_insn_mask_ : ~((uint64_t{1} << 48) - 1);
+  return addr & ~mask;
 }
 
 std::optional<uint64_t> CoreFile::Auxv(uint64_t type) const {
@@ -212,6 +221,11 @@ Status CoreFileParser::ParseNotes(CoreFile& c, const std::string& path) {
         break;
       case kNtFile:
         if (n.name == "CORE" && c.files_.empty()) ParseFileNote(c, n.desc);
+        break;
+      case kNtArmPacMask:
+        if (n.name == "LINUX" && c.arch() == Arch::kAarch64 && n.desc.size >= 16 && !c.pac_insn_mask_) {
+          c.pac_insn_mask_ = *n.desc.Read<uint64_t>(8);
+        }
         break;
       default:
         break;  // FPREGSET, XSTATE, XSAVE_LAYOUT, ...: not needed

@@ -76,6 +76,12 @@ class CoreFile {
   const std::vector<std::pair<uint64_t, uint64_t>>& auxv() const { return auxv_; }
   std::optional<uint64_t> Auxv(uint64_t type) const;
   const std::vector<FileMapping>& files() const { return files_; }
+  // pac_insn_mask: NT_ARM_PAC_MASK's insn_mask (aarch64 kernels with pointer
+  // authentication); nullopt when absent (qemu-user cores, no PAC).
+  const std::optional<uint64_t>& pac_insn_mask() const { return pac_insn_mask_; }
+  // StripCodePointer removes pointer-authentication bits from a saved return
+  // address: the note's mask, else the low 48 bits on aarch64; unchanged on x86_64.
+  uint64_t StripCodePointer(uint64_t addr) const;
   const std::vector<std::string>& warnings() const { return warnings_; }
   uint64_t file_size() const { return elf_.file().size(); }
   // on_disk_bytes: st_blocks*512 (sparse cores are smaller on disk).
@@ -93,6 +99,7 @@ class CoreFile {
   std::optional<SignalInfo> signal_;
   std::vector<std::pair<uint64_t, uint64_t>> auxv_;
   std::vector<FileMapping> files_;
+  std::optional<uint64_t> pac_insn_mask_;
   std::vector<std::string> warnings_;
   uint64_t on_disk_bytes_ = 0;
   bool truncated_ = false;

@@ -48,9 +48,10 @@ void PageWalker::Prefault(const uint8_t* p, uint64_t n) {
 const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail) const {
   const memory::Region* r = heap_.memory().FindRegion(addr);
   if (!r || !r->data) return nullptr;
-  uint64_t stop = std::min(end, r->end);
-  // Adjacent regions with data (a page split across PT_LOAD segments) are
-  // walked one window at a time; an object crossing the seam resyncs.
+  // Regions whose bytes continue each other in the file (a page split by
+  // protection: arm64 W^X code pages) form one window; other adjacent regions
+  // are walked one window at a time and an object crossing the seam resyncs.
+  uint64_t stop = std::min(end, heap_.memory().ContiguousEnd(r));
   *avail = (stop - addr) & ~uint64_t{7};
   if (*avail == 0) return nullptr;
   return r->data + (addr - r->start);

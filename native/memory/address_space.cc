@@ -124,6 +124,16 @@ void AddressSpace::AddBackingFile(const std::string& core_path, std::shared_ptr<
   Rebuild();
 }
 
+void AddressSpace::AddSyntheticMappings(const std::string& path, std::shared_ptr<elf::MappedFile> file,
+                                        std::vector<elf::FileMapping> maps) {
+  backing_[path] = std::move(file);
+  for (elf::FileMapping& m : maps) {
+    m.path = path;
+    synthetic_.push_back(std::move(m));
+  }
+  Rebuild();
+}
+
 std::optional<std::string> AddressSpace::CoreBuildId(const std::string& path) const {
   const auto sorted = SortedLoads(*core_);
   for (const elf::FileMapping& m : core_->files()) {
@@ -182,6 +192,7 @@ void AddressSpace::Rebuild() {
   for (const elf::FileMapping& m : core_->files()) {
     if (backing_.count(m.path)) backed.push_back(&m);
   }
+  for (const elf::FileMapping& m : synthetic_) backed.push_back(&m);
   std::stable_sort(backed.begin(), backed.end(), [](auto* a, auto* b) { return a->start < b->start; });
   uint64_t covered = 0;
   for (const elf::FileMapping* mp : backed) {
@@ -265,6 +276,18 @@ const Region* AddressSpace::FindRegion(uint64_t addr) const {
   if (addr >= it->end) return nullptr;
   hit = {id_, it->start, it->end, &*it};
   return &*it;
+}
+
+uint64_t AddressSpace::ContiguousEnd(const Region* r) const {
+  if (!r || !r->data || regions_.empty() || r < &regions_.front() || r > &regions_.back()) return r ? r->end : 0;
+  const Region* last = &regions_.back();
+  uint64_t end = r->end;
+  const uint8_t* next_data = r->data + (r->end - r->start);
+  for (const Region* n = r + 1; n <= last && n->start == end && n->data == next_data && n->source == r->source; ++n) {
+    end = n->end;
+    next_data = n->data + (n->end - n->start);
+  }
+  return end;
 }
 
 const uint8_t* AddressSpace::Span(uint64_t addr, uint64_t n) const {

@@ -35,6 +35,11 @@ class AddressSpace {
   // AddBackingFile makes `file` the source for NT_FILE mappings whose path is
   // `core_path` (used when the user passes --executable, or the path moved).
   void AddBackingFile(const std::string& core_path, std::shared_ptr<elf::MappedFile> file);
+  // AddSyntheticMappings serves `file` at `maps` (built from the executable's
+  // own program headers) for cores that have no NT_FILE note (qemu-user
+  // cores); only bytes the core did not dump come from the file.
+  void AddSyntheticMappings(const std::string& path, std::shared_ptr<elf::MappedFile> file,
+                            std::vector<elf::FileMapping> maps);
 
   // All reads are safe to call from several threads at once (page walks run
   // in parallel); any last-hit cache must be thread_local.
@@ -59,6 +64,11 @@ class AddressSpace {
   // through it.
   const uint8_t* Span(uint64_t addr, uint64_t n) const;
 
+  // ContiguousEnd returns the end of the run of regions starting at r whose
+  // bytes continue each other in the same mmap (one mapping split by page
+  // protection, e.g. V8's W^X code pages on arm64): an object may span them.
+  uint64_t ContiguousEnd(const Region* r) const;
+
   // FindRegion returns the region containing addr, or nullptr.
   const Region* FindRegion(uint64_t addr) const;
   const std::vector<Region>& regions() const { return regions_; }
@@ -73,6 +83,7 @@ class AddressSpace {
   std::shared_ptr<elf::CoreFile> core_;
   std::vector<Region> regions_;   // sorted, non-overlapping
   std::map<std::string, std::shared_ptr<elf::MappedFile>> backing_;
+  std::vector<elf::FileMapping> synthetic_;   // file mappings the core's NT_FILE lacks
   std::vector<std::string> warnings_;
   uint64_t id_ = 0;               // unique per Rebuild: keys the thread_local last-hit cache
   void Rebuild();

@@ -9,12 +9,10 @@
 namespace corescope::stack {
 namespace {
 
-// StandardFrameConstants (x64, V8 10-14): the slots below fp of every JS frame.
-constexpr int64_t kFpContextOrMarker = -8;    // v8dbg_off_fp_context_or_frame_type
-constexpr int64_t kFpFunction = -16;          // v8dbg_off_fp_function
+// StandardFrameConstants (V8 10-14, x64 and arm64): the slots below fp of
+// every JS frame not in v8dbg (context, function and bytecode slots are read
+// from v8dbg_off_fp_* in the constructor).
 constexpr int64_t kFpArgc = -24;              // kArgCOffset: actual argc incl. receiver (V8 >= 10)
-constexpr int64_t kFpBytecodeArray = -32;     // v8dbg_off_fp_bytecode_array
-constexpr int64_t kFpBytecodeOffset = -40;    // v8dbg_off_fp_bytecode_offset
 constexpr int64_t kFpReceiver = 16;           // caller SP: receiver, then arguments upward
 constexpr uint32_t kMaxArgsShown = 16;
 constexpr uint32_t kMaxArgc = limits::kMaxArgc;
@@ -64,6 +62,13 @@ StackWalker::StackWalker(const target::Target& t, const v8::Heap* heap)
   for (const auto& [name, value] : t.metadata().all()) {
     if (StartsWith(name, "frametype_")) frame_type_names_[value] = name.substr(10);
   }
+  auto slot = [&](const char* name, int64_t& out) {
+    if (auto v = t.metadata().Get(name); v && *v < 0 && *v >= -256 && *v % 8 == 0) out = *v;
+  };
+  slot("off_fp_context_or_frame_type", fp_context_or_marker_);
+  slot("off_fp_function", fp_function_);
+  slot("off_fp_bytecode_array", fp_bytecode_array_);
+  slot("off_fp_bytecode_offset", fp_bytecode_offset_);
 }
 
 StackWalker::StackBounds StackWalker::BoundsFor(uint64_t sp) const {
@@ -92,6 +97,7 @@ const Cfi* StackWalker::CfiFor(const Module* m) {
 }
 
 bool StackWalker::StepCfi(DwarfRegs& regs, bool first) {
+  if (IsAarch64()) return false;  // Cfi knows x86_64 DWARF registers; arm64 follows x29/x30
   uint64_t pc = regs.value[DwarfRegs::kRip];
   // A caller's pc is a return address: look up the call instruction before it.
   uint64_t lookup = first ? pc : pc - 1;
@@ -109,6 +115,14 @@ bool StackWalker::StepCfi(DwarfRegs& regs, bool first) {
 
 bool StackWalker::LooksLikeReturnAddress(uint64_t addr) {
   if (addr < 8 || !symbolizer_.IsCodeAddress(addr)) return false;
+  if (IsAarch64()) {
+    // The instruction before a return address is a call: BL imm26, BLR Xn,
+    // or BLRAA/BLRAB(Z) (pointer-authenticated).
+    auto insn = t_.memory().ReadU32(addr - 4);
+    if (!insn || (addr & 3)) return false;
+    return (*insn & 0xfc000000u) == 0x94000000u || (*insn & 0xfffffc1fu) == 0xd63f0000u ||
+           (*insn & 0xfefff800u) == 0xd63f0800u;
+  }
   uint8_t b[8];
   if (!t_.memory().Read(addr - 8, b, 8)) return false;
   // call rel32 (e8 xx xx xx xx), or call r/m64 (ff /2) with a 2-, 3-, 6- or 7-byte encoding.
@@ -123,6 +137,7 @@ bool StackWalker::StepScan(DwarfRegs& regs, const StackBounds& b) {
   uint64_t end = std::min(b.hi, sp + kScanWindow);
   for (uint64_t a = sp; a + 8 <= end; a += 8) {
     auto w = t_.memory().ReadU64(a);
+    if (w) *w = t_.core().StripCodePointer(*w);
     if (!w || !LooksLikeReturnAddress(*w)) continue;
     // The caller's frame pointer: the untouched rbp (a leaf without a frame),
     // or the word just below the return address (a pushed rbp).
@@ -153,7 +168,7 @@ void StackWalker::Classify(Frame& f) {
   f.kind = FrameKind::kNative;
   if (!f.fp || !IsV8Code(f)) return;
   const memory::AddressSpace& mem = t_.memory();
-  auto marker = mem.ReadU64(f.fp + kFpContextOrMarker);
+  auto marker = mem.ReadU64(f.fp + fp_context_or_marker_);
   if (!marker) return;
   int64_t m = static_cast<int64_t>(*marker);
   if ((m & 1) == 0 && m >= 0 && m < kMaxFrameMarker) {
@@ -164,7 +179,7 @@ void StackWalker::Classify(Frame& f) {
     if (IsJsKind(f.kind)) f.kind = FrameKind::kStub;  // JS frames carry a context, not a marker
     return;
   }
-  auto fn = mem.ReadU64(f.fp + kFpFunction);
+  auto fn = mem.ReadU64(f.fp + fp_function_);
   const v8::MapInfo* map = heap_ && fn && v8::IsStrong(*fn) ? heap_->MapOf(*fn) : nullptr;
   if (!map || !heap_->IsJSFunction(*map)) {
     f.kind = FrameKind::kStub;
@@ -177,7 +192,7 @@ void StackWalker::Classify(Frame& f) {
   } else {
     // Sparkplug keeps the BytecodeArray in the interpreter's slot; Maglev and
     // Turbofan frames have spill slots there.
-    auto bc = mem.ReadU64(f.fp + kFpBytecodeArray);
+    auto bc = mem.ReadU64(f.fp + fp_bytecode_array_);
     f.kind = bc && mapper_ && mapper_->IsBytecodeArray(*bc) ? FrameKind::kJsBaseline : FrameKind::kJsOptimized;
   }
   DescribeJs(f, *fn);
@@ -195,8 +210,8 @@ void StackWalker::DescribeJs(Frame& f, uint64_t function) {
   f.script_name = info->script_name;
   const memory::AddressSpace& mem = t_.memory();
   if (f.kind == FrameKind::kJsInterpreted && mapper_) {
-    auto bc = mem.ReadU64(f.fp + kFpBytecodeArray);
-    auto raw = mem.ReadU64(f.fp + kFpBytecodeOffset);
+    auto bc = mem.ReadU64(f.fp + fp_bytecode_array_);
+    auto raw = mem.ReadU64(f.fp + fp_bytecode_offset_);
     if (bc && raw && mapper_->IsBytecodeArray(*bc)) {
       f.bytecode_array = *bc;
       auto off = mapper_->BytecodeOffsetFromFrame(*raw);
@@ -247,6 +262,24 @@ void StackWalker::ReadArgs(Frame& f) {
   }
 }
 
+bool StackWalker::StepLeafLr(const elf::Thread& thread, const Frame& f0, DwarfRegs& next) {
+  uint64_t lr = t_.core().StripCodePointer(thread.regs.lr);
+  if (!lr || lr == f0.pc || !LooksLikeReturnAddress(lr)) return false;
+  // If frame 0 stored its record, [fp+8] is its own return address, and lr
+  // (if it called anything) points back into frame 0's function.
+  if (f0.fp) {
+    auto saved = t_.memory().ReadU64(f0.fp + 8);
+    if (saved && t_.core().StripCodePointer(*saved) == lr) return false;
+  }
+  Location caller = symbolizer_.Locate(lr - 4);
+  if (caller.symbol.empty() || f0.location.symbol.empty() || caller.symbol == f0.location.symbol) return false;
+  next = DwarfRegs{};
+  next.Set(DwarfRegs::kRip, lr);
+  next.Set(DwarfRegs::kRsp, f0.sp);
+  if (f0.fp) next.Set(DwarfRegs::kRbp, f0.fp);
+  return true;
+}
+
 std::vector<ThreadStack> StackWalker::WalkAll(size_t max_frames) {
   std::vector<ThreadStack> out;
   const auto& threads = t_.core().threads();
@@ -267,7 +300,15 @@ ThreadStack StackWalker::Walk(const elf::Thread& thread, bool crashed, size_t ma
   }
   max_frames = std::min<size_t>(max_frames, limits::kMaxStackFrames);
   const elf::ThreadRegisters& r = thread.regs;
-  DwarfRegs regs = DwarfRegs::FromUserRegs(r.raw, r.pc, r.sp, r.fp);
+  DwarfRegs regs;
+  if (IsAarch64()) {
+    // Only pc, sp and fp (x29) are needed: aarch64 unwinds by frame records.
+    regs.Set(DwarfRegs::kRip, t_.core().StripCodePointer(r.pc));
+    regs.Set(DwarfRegs::kRsp, r.sp);
+    regs.Set(DwarfRegs::kRbp, r.fp);
+  } else {
+    regs = DwarfRegs::FromUserRegs(r.raw, r.pc, r.sp, r.fp);
+  }
   StackBounds bounds = BoundsFor(r.sp);
   if (!bounds.hi) {
     ts.stop_reason = "the stack pointer is not in dumped memory";
@@ -303,12 +344,18 @@ ThreadStack StackWalker::Walk(const elf::Thread& thread, bool crashed, size_t ma
     DwarfRegs next = regs;
     uint64_t sp = regs.value[DwarfRegs::kRsp];
     bool stepped = false;
-    if (StepCfi(next, i == 0)) {
+    bool same_sp_ok = false;  // a leaf's caller (lr) shares the leaf's sp
+    if (i == 0 && IsAarch64() && StepLeafLr(thread, f, next)) {
+      how = "lr";
+      stepped = true;
+      same_sp_ok = true;
+    } else if (StepCfi(next, i == 0)) {
       how = "cfi";
       stepped = true;
     } else if (f.fp && f.fp >= sp) {
       auto caller_fp = t_.memory().ReadU64(f.fp);
       auto ret = t_.memory().ReadU64(f.fp + 8);
+      if (ret) *ret = t_.core().StripCodePointer(*ret);  // PAC-signed on arm64
       if (caller_fp && ret && *ret) {
         next = DwarfRegs{};
         next.Set(DwarfRegs::kRip, *ret);
@@ -335,7 +382,7 @@ ThreadStack StackWalker::Walk(const elf::Thread& thread, bool crashed, size_t ma
       ts.stop_reason = kEndOfFrameChain;
       break;
     }
-    if (nsp <= sp || !bounds.Contains(nsp, 0)) {
+    if ((nsp <= sp && !(same_sp_ok && nsp == sp)) || !bounds.Contains(nsp, 0)) {
       ts.stop_reason = "the frame chain left the thread's stack or went downward";
       break;
     }

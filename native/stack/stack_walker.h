@@ -101,6 +101,10 @@ class StackWalker {
   void Classify(Frame& f);
   void DescribeJs(Frame& f, uint64_t function);
   void ReadArgs(Frame& f);
+  bool IsAarch64() const { return t_.core().arch() == elf::Arch::kAarch64; }
+  // StepLeafLr: on aarch64, the first frame may not have stored its frame
+  // record yet (a leaf, or a syscall wrapper): its caller is in lr.
+  bool StepLeafLr(const elf::Thread& thread, const Frame& f0, DwarfRegs& next);
 
   const target::Target& t_;
   const v8::Heap* heap_;
@@ -108,6 +112,12 @@ class StackWalker {
   std::unique_ptr<SourceMapper> mapper_;
   std::map<const Module*, std::optional<Cfi>> cfi_;
   std::map<int64_t, std::string> frame_type_names_;  // v8dbg frametype number -> name
+  // Frame slots relative to fp, from v8dbg_off_fp_* (same on x64 and arm64
+  // in V8 10-14; the binary's own values are used when present).
+  int64_t fp_context_or_marker_ = -8;
+  int64_t fp_function_ = -16;
+  int64_t fp_bytecode_array_ = -32;
+  int64_t fp_bytecode_offset_ = -40;
   std::vector<std::string> warnings_;
 };
 

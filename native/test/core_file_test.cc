@@ -82,6 +82,39 @@ TEST(Aarch64PrstatusRegisters) {
   CHECK_EQ(regs.raw.size(), 34u);
 }
 
+TEST(Aarch64PacBitsAreStrippedFromCodePointers) {
+  // Without NT_ARM_PAC_MASK (qemu-user cores): keep the low 48 bits.
+  SyntheticCore c;
+  c.e_machine = 183;
+  c.AddThread(7, 5, 0x400000, 0x5500000000, 0x5500000040);
+  TempFile f(c.Build());
+  auto r = elf::CoreFile::Open(f.path());
+  REQUIRE(r.ok());
+  CHECK(!r.value()->pac_insn_mask().has_value());
+  CHECK_EQ(r.value()->StripCodePointer(0x100000017e9e88ull), 0x17e9e88u);  // a signed LR seen under -cpu max
+  CHECK_EQ(r.value()->StripCodePointer(0x17e9e88ull), 0x17e9e88u);
+
+  // With the kernel's mask (a 39-bit VA kernel's: GENMASK(54, 39)), exactly those bits go.
+  SyntheticCore k = c;
+  Buffer mask;
+  AppendU64(mask, 0x007fff8000000000ull);  // data_mask
+  AppendU64(mask, 0x007fff8000000000ull);  // insn_mask
+  k.AddNote("LINUX", 0x406, mask);
+  TempFile g(k.Build());
+  auto rk = elf::CoreFile::Open(g.path());
+  REQUIRE(rk.ok());
+  REQUIRE(rk.value()->pac_insn_mask().has_value());
+  CHECK_EQ(rk.value()->StripCodePointer(0x0012340000001234ull), 0x1234u);  // the 48-bit rule would keep 0x3400'0000'1234
+
+  // x86_64 return addresses are never changed.
+  SyntheticCore x;
+  x.AddThread(7, 5, 0x400000, 0x7ffd0000, 0x7ffd0040);
+  TempFile h(x.Build());
+  auto rx = elf::CoreFile::Open(h.path());
+  REQUIRE(rx.ok());
+  CHECK_EQ(rx.value()->StripCodePointer(0x100000017e9e88ull), 0x100000017e9e88ull);
+}
+
 TEST(NotACoreNamesTheElfType) {
   SyntheticCore c = TypicalCore();
   c.e_type = 2;  // ET_EXEC

@@ -38,6 +38,7 @@ struct CoreSpec {
   std::vector<std::string> argv = {"/usr/bin/node", "--abort-on-uncaught-exception", "app.js"};
   std::vector<std::string> envp = {"A=1", "HOME=/root"};
   bool with_stack = true;
+  bool with_files = true;          // false: no NT_FILE (qemu-user cores)
 };
 
 // MakeCore builds a core of `exe`: its first page dumped, the rest mapped
@@ -95,7 +96,9 @@ Buffer MakeCore(const SyntheticExe& exe, const CoreSpec& spec) {
   for (const auto& [k, v] : auxv) PutU64(stack, pos, k), PutU64(stack, pos + 8, v), pos += 16;
   if (spec.with_stack) c.AddLoad(kStack, stack, 0, 6);
   c.SetAuxv(auxv);
-  c.SetFiles({{exe.base, exe.base + 0x3000, 0, spec.exe_path}, {exe.data_vaddr, exe.data_vaddr + 0x1000, 1, spec.exe_path}});
+  if (spec.with_files) {
+    c.SetFiles({{exe.base, exe.base + 0x3000, 0, spec.exe_path}, {exe.data_vaddr, exe.data_vaddr + 0x1000, 1, spec.exe_path}});
+  }
   return c.Build();
 }
 
@@ -179,6 +182,45 @@ TEST(InfoFallsBackToPsargsWithoutTheStack) {
   REQUIRE(json.ok());
   CHECK(Contains(json.value(), R"("commandLine":["/usr/bin/node","--abort-on-uncaught-exception","app.js"])"));
   CHECK(Contains(json.value(), "COMMAND_LINE_FROM_PSARGS"));
+}
+
+// A core without NT_FILE and build-id (as qemu-user writes): the executable
+// is found from psargs and verified by its v8dbg values in the core's .data.
+TEST(CoreWithoutNtFileIsMatchedByV8dbgValues) {
+  auto with_values = [](int base) {
+    SyntheticExe exe = NodeLikeExe();
+    for (int i = 0; i < 60; ++i) exe.AddDataInt("v8dbg_extra_" + std::to_string(i), base + i);
+    return exe;
+  };
+  SyntheticExe exe = with_values(1000);
+  TempFile exe_file(exe.Build(), "node");
+  CoreSpec spec{exe_file.path()};
+  spec.argv = {exe_file.path(), "app.js"};
+  spec.with_stack = false;  // no AT_EXECFN string: psargs names the binary
+  spec.with_files = false;
+  TempFile core(MakeCore(exe, spec));
+  auto r = OpenCore(core.path());
+  if (!r) std::printf("  open: %s\n", r.error().message.c_str());
+  REQUIRE(r.ok());
+  const target::Executable& ex = r.value()->executable();
+  CHECK_EQ(ex.found_by, "PRPSINFO");
+  CHECK_EQ(ex.core_build_id, "");
+  CHECK(ex.verified);
+  CHECK_EQ(ex.matched_by, "v8dbg");
+  CHECK(ex.v8dbg_checked >= 60u);
+  // Pages the core did not dump are read from the file at its own vaddrs.
+  CHECK(!r.value()->exe_mappings().empty());
+  uint8_t magic[4] = {};
+  CHECK(r.value()->memory().Read(exe.base, magic, 4));
+  CHECK(magic[0] == 0x7f && magic[1] == 'E');
+
+  // The same layout with other values: not the binary that dumped the core.
+  SyntheticExe other = with_values(2000);
+  TempFile other_file(other.Build(), "node-other");
+  auto bad = OpenCore(core.path(), other_file.path());
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().code == ErrorCode::kExeMismatch);
+  CHECK(Contains(bad.error().message, "v8dbg values differ"));
 }
 
 TEST(MismatchedExecutableNamesTheBinaryNeeded) {

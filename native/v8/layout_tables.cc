@@ -350,6 +350,9 @@ std::vector<LayoutTable> BuildTables() {
     AddCommonRules(t.sizes);
     t.v8_major = 13, t.v8_minor = 6, t.node_major = "24";
     t.js_date_value_raw = true;
+    // DependentCode is a WeakArrayList: capacity Smi @8, length @16, slots
+    // from +24 (checked on arm64 cores, where optimized code depends on maps).
+    t.sizes.push_back({"DEPENDENT_CODE_TYPE", Linear(24, 8, C::kSmi, 8)});
     // FreeSpace counts its size in tagged words from V8 13 (checked on cores).
     t.sizes.push_back({"FREE_SPACE_TYPE", Special(K::kFreeSpace, 0, 8)});
     t.sfi_name_or_scope_info = 24;
@@ -483,6 +486,24 @@ const std::vector<LayoutTable>& Tables() {
 }
 
 }  // namespace
+
+ArchFacts ArchFactsFor(bool aarch64) {
+  ArchFacts f;
+  if (aarch64) {
+    f.code_alignment = 32;     // kCodeAlignmentBits 5 on every target but x64
+    f.swiss_group_width = 8;   // no SSE2: GroupPortableImpl::kWidth
+  }
+  return f;
+}
+
+LayoutTable WithArch(const LayoutTable& table, const ArchFacts& arch) {
+  LayoutTable t = table;
+  for (TypeSizeRule& r : t.sizes) {
+    if (r.rule.kind == SizeKind::kInstructionStream) r.rule.extra = arch.code_alignment;
+    if (r.rule.kind == SizeKind::kSwissNameDictionary) r.rule.extra = arch.swiss_group_width;
+  }
+  return t;
+}
 
 const LayoutTable* FindLayout(int v8_major, int v8_minor) {
   for (const auto& t : Tables()) {

@@ -111,6 +111,17 @@ struct LayoutTable {
   std::vector<TypeSizeRule> sizes;
 };
 
+// ArchFacts: V8 constants that depend on the target architecture and are
+// not in v8dbg (V8 src/common/globals.h, swiss-hash-table-helpers.h; the
+// same for V8 10.2-14.6).
+struct ArchFacts {
+  uint16_t code_alignment = 64;     // kCodeAlignment: 64 on x64, 32 on arm64
+  uint16_t swiss_group_width = 16;  // SwissNameDictionary ctrl group: SSE2 16, portable (arm64) 8
+};
+ArchFacts ArchFactsFor(bool aarch64);
+// WithArch returns `table` with its arch-dependent size rules set for `arch`.
+LayoutTable WithArch(const LayoutTable& table, const ArchFacts& arch);
+
 // FindLayout returns the table for an exact V8 major.minor, or nullptr.
 const LayoutTable* FindLayout(int v8_major, int v8_minor);
 // NearestLayout returns the table of the closest older supported version

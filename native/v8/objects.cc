@@ -174,6 +174,12 @@ Result<std::unique_ptr<Heap>> Heap::Create(const memory::AddressSpace& mem, cons
                            "." + std::to_string(near->v8_minor) + " (Node " + near->node_major +
                            "), instance-type names from the executable");
   }
+  // Architecture-dependent rules (code alignment, swiss group width) are
+  // set only off x64, so x64 keeps the tables as they are.
+  if (exe && exe->arch() == elf::Arch::kAarch64) {
+    h->arch_layout_ = std::make_unique<LayoutTable>(WithArch(*h->layout_, ArchFactsFor(true)));
+    h->layout_ = h->arch_layout_.get();
+  }
   h->types_ = InstanceTypes::Build(md, *h->layout_, exe, symbols, &h->warnings_);
   if (h->inferred_layout_ && h->types_->names_from_exe() == 0) {
     return MakeError(ErrorCode::kUnsupportedNode,
@@ -509,7 +515,8 @@ std::optional<uint64_t> Heap::SizeFromWords(const uint64_t* words, uint64_t avai
       std::memcpy(&capacity, bytes + 12, 4);
       if (capacity < 0) return std::nullopt;
       uint64_t c = static_cast<uint64_t>(capacity);
-      return Round8(24 + 16 * c + c + 16 + c);
+      uint64_t group = r.extra ? r.extra : 16;
+      return Round8(24 + 16 * c + c + group + c);
     }
     case SizeKind::kPreparseData: {
       if (avail < 2) return std::nullopt;

@@ -264,6 +264,7 @@ class Heap {
   const memory::AddressSpace& mem_;
   const Metadata& md_;
   const LayoutTable* layout_ = nullptr;
+  std::unique_ptr<LayoutTable> arch_layout_;      // the table with aarch64 facts applied
   std::unique_ptr<LayoutTable> inferred_layout_;  // odd versions: nearest table + inferred facts
   std::unique_ptr<InstanceTypes> types_;
   std::vector<Area> areas_;

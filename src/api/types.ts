@@ -66,8 +66,16 @@ export interface ExecutableInfo {
   coreBuildId: string;
   /** verified is true when the build-ids are equal. */
   verified: boolean;
-  /** matchedBy says how the executable was matched ("build-id", ...). */
+  /**
+   * matchedBy says how the executable was matched: "build-id"; "v8dbg" (the
+   * core has no build-id, e.g. qemu-user cores: every v8dbg_* value in the
+   * core's .data equals the file's); "user" or "path" when unverified.
+   */
   matchedBy: string;
+  /** foundBy says where the path came from: "NT_FILE", "AT_EXECFN", "PRPSINFO" or "--executable". */
+  foundBy: string;
+  /** v8dbgChecked is how many v8dbg values were compared (matchedBy "v8dbg"). */
+  v8dbgChecked: number;
 }
 
 export interface ThreadInfo {
@@ -183,8 +191,8 @@ export interface StackFrame {
   frameType?: string;
   bytecodeOffset?: number;
   functionAddress?: Address;
-  /** unwoundBy says how the frame was found: from the registers, the frame-pointer chain, CFI or a stack scan. */
-  unwoundBy: 'registers' | 'fp' | 'cfi' | 'scan';
+  /** unwoundBy says how the frame was found: from the registers, the frame-pointer chain, the aarch64 link register (a leaf's caller), CFI or a stack scan. */
+  unwoundBy: 'registers' | 'fp' | 'lr' | 'cfi' | 'scan';
   /** receiver, argc and args are present with `args: true` on JS frames. */
   receiver?: ValuePreview;
   argc?: number;

@@ -74,9 +74,11 @@ function executableSection(info: InfoResult): Section {
   const e = info.executable;
   const rows: Section['rows'] = [['path', e.path]];
   if (e.corePath && e.corePath !== e.path) rows.push(['path in core', e.corePath]);
+  if (e.foundBy) rows.push(['found by', e.foundBy]);
   rows.push(['build-id', e.buildId || 'none']);
   if (e.verified) {
-    rows.push(['verified', `yes (${e.matchedBy || 'build-id'})`]);
+    const how = e.matchedBy === 'v8dbg' ? `v8dbg: ${e.v8dbgChecked} values in the core's .data equal the file's` : e.matchedBy;
+    rows.push(['verified', `yes (${how || 'build-id'})`]);
   } else {
     const why = e.coreBuildId ? `core has build-id ${e.coreBuildId}` : 'the core records no build-id';
     rows.push(['verified', `no: ${why}${e.matchedBy ? `; matched by ${e.matchedBy}` : ''}`]);
