@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "graph/edge_names.h"
+#include "heap/naming.h"
+#include "stack/source_positions.h"
 #include "util/json_writer.h"
-#include "v8/objects.h"
 #include "util/limits.h"
+#include "v8/closures.h"
+#include "v8/objects.h"
 
 namespace corescope::exporter {
 namespace {
@@ -92,47 +95,137 @@ class Strings {
   std::vector<std::string> list_;
 };
 
-uint32_t TypeOf(const graph::RefGraph& g, uint32_t node) {
-  if (!graph::RefGraph::IsObjectNode(node)) return kSynthetic;
+// NodeKind: a node's DevTools type and name, as V8's HeapSnapshotGenerator
+// gives them (V8HeapExplorer::AddEntry / GetSystemEntryType /
+// GetSystemEntryName). The type and, for JS objects, the constructor name
+// come from the Namer `corescope objects` groups by, so the export's
+// per-name counts are that command's; the other names follow V8: a string's
+// value, a closure's function name, "native_bind", "system / Context",
+// "system / <Class>" for V8-internal objects, "" for plain arrays and code.
+struct NodeKind {
+  uint32_t type = kHidden;
+  std::string name;
+};
+
+NodeKind KindOf(const graph::RefGraph& g, const heap::Namer& namer, uint32_t node, bool redact) {
+  if (!graph::RefGraph::IsObjectNode(node)) return {kSynthetic, graph::NodeLabel(g, node)};
   auto a = g.AddressOfNode(node);
-  if (!a) return kHidden;
-  const v8::MapInfo* m = g.heap().MapOf(v8::Tag(*a));
-  if (!m) return kHidden;
-  const v8::InstanceTypes& types = g.heap().types();
-  uint16_t t = m->instance_type;
-  const std::string& name = types.Info(t).name;
-  if (types.IsString(t)) {
-    if (name.find("CONS") != std::string::npos) return kConsString;
-    if (name.find("SLICED") != std::string::npos) return kSlicedString;
-    return kString;
+  const v8::Heap& heap = g.heap();
+  const v8::MapInfo* m = a ? heap.MapOf(v8::Tag(*a)) : nullptr;
+  if (!m) return {kHidden, graph::NodeLabel(g, node)};
+  const v8::InstanceTypes& types = heap.types();
+  const uint16_t t = m->instance_type;
+  const uint64_t tagged = v8::Tag(*a);
+  const std::string& cls = types.Info(t).class_name.empty() ? types.DisplayName(t) : types.Info(t).class_name;
+  heap::RowName row = namer.ForObject(*m, tagged, heap::GroupBy::kConstructor);
+  switch (row.kind) {
+    case heap::SnapshotKind::kObject:
+      return {kObject, row.name};  // constructor name, "system / Context", "global"...
+    case heap::SnapshotKind::kClosure: {
+      if (t == types.js_bound_function) return {kClosure, "native_bind"};
+      auto f = heap.DescribeFunction(tagged);
+      return {kClosure, f ? f->name : std::string()};
+    }
+    case heap::SnapshotKind::kRegExp:
+      return {kRegExp, graph::NodeLabel(g, node)};
+    case heap::SnapshotKind::kString:
+    case heap::SnapshotKind::kConsString:
+    case heap::SnapshotKind::kSlicedString: {
+      uint32_t st = row.kind == heap::SnapshotKind::kConsString ? kConsString
+                    : row.kind == heap::SnapshotKind::kSlicedString ? kSlicedString : kString;
+      if (st == kConsString) return {st, "(concatenated string)"};
+      if (st == kSlicedString) return {st, "(sliced string)"};
+      if (redact) return {st, "(redacted string)"};
+      std::string label = graph::NodeLabel(g, node);
+      if (label.size() >= 2 && label.front() == '\'' && label.back() == '\'') label = label.substr(1, label.size() - 2);
+      return {st, label};
+    }
+    case heap::SnapshotKind::kSymbol:
+      return {kSymbol, "symbol"};
+    case heap::SnapshotKind::kBigInt:
+      return {kBigInt, "bigint"};
+    case heap::SnapshotKind::kHeapNumber:
+      return {kNumber, "heap number"};
+    case heap::SnapshotKind::kCode:
+      if (t == types.shared_function_info) return {kCode, heap.SharedName(tagged).value_or("")};
+      if (t == types.script) return {kCode, heap.ScriptName(tagged).value_or("")};
+      if (types.Has(t, v8::kTypeCode)) return {kCode, ""};
+      return {kCode, "system / " + cls};
+    case heap::SnapshotKind::kArray: {
+      const std::string& tn = types.Info(t).name;
+      if (tn == "FIXED_ARRAY_TYPE" || tn == "FIXED_DOUBLE_ARRAY_TYPE" || tn == "BYTE_ARRAY_TYPE") return {kArray, ""};
+      return {kArray, "system / " + cls};
+    }
+    case heap::SnapshotKind::kObjectShape:
+      return {kObjectShape, t == types.map_type ? std::string("system / Map") : "system / " + cls};
+    case heap::SnapshotKind::kHidden:
+      break;
   }
-  if (types.IsJSFunction(t)) return kClosure;
-  if (name == "JS_REG_EXP_TYPE") return kRegExp;
-  if (types.IsJSReceiver(t)) return kObject;
-  if (name == "HEAP_NUMBER_TYPE") return kNumber;
-  if (name == "SYMBOL_TYPE") return kSymbol;
-  if (name == "BIGINT_TYPE") return kBigInt;
-  if (name == "MAP_TYPE") return kObjectShape;
-  if (types.Has(t, v8::kTypeCode)) return kCode;
-  if (types.Has(t, v8::kTypeFixedArrayLike)) return kArray;
-  return kHidden;
+  return {kHidden, "system / " + cls};
 }
 
-// NameOf: DevTools' node name: a string's value, a closure's function name,
-// a constructor name, "system / Context", a synthetic "(…)" name.
-std::string NameOf(const graph::RefGraph& g, uint32_t node, uint32_t type, bool redact) {
-  std::string label = graph::NodeLabel(g, node);
-  if (type == kString || type == kConsString || type == kSlicedString) {
-    if (label.size() >= 2 && label.front() == '\'' && label.back() == '\'') label = label.substr(1, label.size() - 2);
-    if (redact) return "(redacted string)";
-    return label;
+// Script fields V8's position lookup needs beyond v8dbg's line_ends, at
+// their fixed Struct offsets (src/objects/script.tq, the same on V8
+// 10.2-14.6): line_offset @+24, column_offset @+32, and id right after
+// line_ends (@+64).
+constexpr int64_t kScriptLineOffset = 24;
+constexpr int64_t kScriptColumnOffset = 32;
+constexpr int64_t kScriptLineEndsDefault = 56;
+
+// Location: one row of the snapshot's "locations" (meta.location_fields).
+struct Location {
+  uint64_t node_index = 0;  // offset of the node in the nodes array
+  int64_t script_id = 0;
+  int64_t line = 0;         // 0-based, as V8's Script::PositionInfo
+  int64_t column = 0;       // 0-based
+};
+
+// Locator: where a closure was defined, as V8's HeapSnapshotGenerator
+// records it (ExtractLocationForJSFunction): the script of the function's
+// SharedFunctionInfo, and the 0-based line:column of its StartPosition()
+// (the '(' of the parameters for most functions) with the script's line and
+// column offsets added. Line ends are cached per script by the SourceMapper.
+class Locator {
+ public:
+  explicit Locator(const v8::Heap& heap)
+      : heap_(heap),
+        mapper_(heap),
+        line_ends_off_(heap.metadata().Field("Script", "line_ends").value_or(kScriptLineEndsDefault)) {}
+
+  std::optional<Location> ForFunction(uint64_t fn) {
+    auto sfi = heap_.FunctionShared(fn);
+    if (!sfi) return std::nullopt;
+    auto script = heap_.SharedScript(*sfi);
+    if (!script) return std::nullopt;  // builtins and API functions have no Script
+    auto pos = v8::SharedPositions(heap_, *sfi);
+    if (!pos || pos->start < 0) return std::nullopt;
+    auto id = SmiField(*script, line_ends_off_ + 8);
+    if (!id || *id < 0) return std::nullopt;
+    auto lc = mapper_.LineColumnFor(*script, pos->start);
+    if (!lc) return std::nullopt;
+    Location loc;
+    loc.script_id = *id;
+    loc.line = lc->line - 1;
+    loc.column = lc->column - 1;
+    int64_t line_offset = SmiField(*script, kScriptLineOffset).value_or(0);
+    int64_t column_offset = SmiField(*script, kScriptColumnOffset).value_or(0);
+    if (loc.line == 0) loc.column += column_offset;
+    loc.line += line_offset;
+    if (loc.line < 0 || loc.column < 0) return std::nullopt;  // the format holds unsigned integers only
+    return loc;
   }
-  if (type == kClosure && label.rfind("(closure) ", 0) == 0) {
-    label = label.substr(10);
-    if (label == "(anonymous)") label.clear();
+
+ private:
+  std::optional<int64_t> SmiField(uint64_t obj, int64_t offset) const {
+    auto w = heap_.ReadField(obj, offset);
+    if (!w || !v8::IsSmi(*w)) return std::nullopt;
+    return v8::SmiValue(*w);
   }
-  return label;
-}
+
+  const v8::Heap& heap_;
+  stack::SourceMapper mapper_;
+  int64_t line_ends_off_;
+};
 
 bool ParseIndex(const std::string& s, uint64_t* out) {
   if (s.empty() || s.size() > 10) return false;
@@ -147,8 +240,8 @@ bool ParseIndex(const std::string& s, uint64_t* out) {
 
 }  // namespace
 
-Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const std::string& path,
-                                        const SnapshotOptions& opts, Progress& progress) {
+Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::PageTable* pages,
+                                        const std::string& path, const SnapshotOptions& opts, Progress& progress) {
   SnapshotStats stats;
   const uint32_t n = g.node_count();
   const graph::Csr& rev = g.reverse();
@@ -232,10 +325,20 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const std::str
   node_row(kSynthetic, strings.Id(""), 1, 0, 1 + root_objects);
   node_row(kSynthetic, strings.Id("(GC roots)"), 3, 0, graph::kRootCategoryCount);
   uint64_t done = 0;
+  Locator locator(g.heap());
+  heap::Namer namer(g.heap(), pages);
+  std::vector<Location> locations;
   for (uint32_t v = graph::kFirstCategoryNode; v < n; v++) {
     if (out_of[v] == kNone) continue;
-    uint32_t type = TypeOf(g, v);
-    uint32_t name = strings.Id(NameOf(g, v, type, opts.redact));
+    NodeKind kind = KindOf(g, namer, v, opts.redact);
+    const uint32_t type = kind.type;
+    uint32_t name = strings.Id(kind.name);
+    if (auto a = g.AddressOfNode(v); a && type == kClosure) {
+      if (auto loc = locator.ForFunction(v8::Tag(*a))) {
+        loc->node_index = static_cast<uint64_t>(out_of[v]) * kNodeFields;
+        locations.push_back(*loc);
+      }
+    }
     // Ids: odd, as V8's, and stable within one export (2 × output ordinal + 1).
     node_row(type, name, 2ull * out_of[v] + 1, g.SelfSize(v), degree(v));
     if ((++done & 0xffff) == 0) {
@@ -323,7 +426,17 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const std::str
   }
   stats.edges = edge_count;
 
-  out.Put("],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[],\n\"strings\":[");
+  out.Put("],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[");
+  for (size_t i = 0; i < locations.size(); i++) {
+    const Location& l = locations[i];
+    if (i) out.Put(",\n");
+    out.Num(l.node_index); out.Put(",");
+    out.Num(static_cast<uint64_t>(l.script_id)); out.Put(",");
+    out.Num(static_cast<uint64_t>(l.line)); out.Put(",");
+    out.Num(static_cast<uint64_t>(l.column));
+  }
+  stats.locations = locations.size();
+  out.Put("],\n\"strings\":[");
   std::string buf;
   for (size_t i = 0; i < strings.list().size(); i++) {
     buf.clear();
