@@ -180,11 +180,19 @@ struct Location {
   int64_t column = 0;       // 0-based
 };
 
-// Locator: where a closure was defined, as V8's HeapSnapshotGenerator
-// records it (ExtractLocationForJSFunction): the script of the function's
-// SharedFunctionInfo, and the 0-based line:column of its StartPosition()
-// (the '(' of the parameters for most functions) with the script's line and
-// column offsets added. Line ends are cached per script by the SourceMapper.
+// JSGeneratorObject.function: the first field after the JSObject header
+// (src/objects/js-generator.tq; not in v8dbg), the same on V8 10.2-14.6.
+constexpr int64_t kGeneratorFunctionOffset = 24;
+
+// Locator: source locations as V8's HeapSnapshotGenerator records them
+// (V8HeapExplorer::GetLocationFunction + ExtractLocationForJSFunction): a
+// closure's own, a generator object's function's, and a JS object's
+// constructor's (JSReceiver::GetConstructor: the function behind the
+// object's constructor name). The location of a function is the script of
+// its SharedFunctionInfo and the 0-based line:column of its StartPosition()
+// (the '(' of the parameters for most functions), with the script's line
+// and column offsets added. Line ends are cached per script by the
+// SourceMapper, locations per function.
 class Locator {
  public:
   explicit Locator(const v8::Heap& heap)
@@ -192,7 +200,36 @@ class Locator {
         mapper_(heap),
         line_ends_off_(heap.metadata().Field("Script", "line_ends").value_or(kScriptLineEndsDefault)) {}
 
+  // ForNode: the location of a node of DevTools type `type` named `name`.
+  std::optional<Location> ForNode(uint64_t obj, const v8::MapInfo& m, uint32_t type, const std::string& name) {
+    if (type == kClosure) return ForFunction(obj);
+    if (type != kObject || !heap_.types().IsJSReceiver(m.instance_type)) return std::nullopt;
+    if (IsGenerator(m.instance_type)) {
+      auto fn = heap_.ReadField(obj, kGeneratorFunctionOffset);
+      return fn ? ForFunction(*fn) : std::nullopt;
+    }
+    // Objects of one map share their constructor unless their own
+    // properties can name them (dictionary and prototype maps).
+    const bool per_object = heap_.NameDependsOnObject(m);
+    if (!per_object) {
+      auto it = by_map_.find(m.id);
+      if (it != by_map_.end()) return it->second ? ForFunction(*it->second) : std::nullopt;
+    }
+    std::optional<uint64_t> fn = ConstructorOf(obj, m, name);
+    if (!per_object) by_map_.emplace(m.id, fn);
+    return fn ? ForFunction(*fn) : std::nullopt;
+  }
+
   std::optional<Location> ForFunction(uint64_t fn) {
+    auto cached = by_function_.find(fn);
+    if (cached != by_function_.end()) return cached->second;
+    std::optional<Location> loc = Compute(fn);
+    by_function_.emplace(fn, loc);
+    return loc;
+  }
+
+ private:
+  std::optional<Location> Compute(uint64_t fn) const {
     auto sfi = heap_.FunctionShared(fn);
     if (!sfi) return std::nullopt;
     auto script = heap_.SharedScript(*sfi);
@@ -215,7 +252,52 @@ class Locator {
     return loc;
   }
 
- private:
+  // ConstructorOf: the JSFunction GetConstructor finds for obj (the steps of
+  // v8::Heap::ComputeConstructorName that end in a function): the map's
+  // constructor when new.target was that constructor (not for prototype
+  // maps), else the first `constructor` data property from the prototype on
+  // up the chain (an own @@toStringTag string found first ends the search
+  // without a function). Kept only when its name is the node's name, so a
+  // location never contradicts the constructor name.
+  std::optional<uint64_t> ConstructorOf(uint64_t obj, const v8::MapInfo& m, const std::string& name) const {
+    if (name.empty() || name == "Object") return std::nullopt;
+    auto named = [&](uint64_t fn) -> bool {
+      const v8::MapInfo* fm = v8::IsStrong(fn) ? heap_.MapOf(fn) : nullptr;
+      if (!fm || !heap_.IsJSFunction(*fm)) return false;
+      auto sfi = heap_.FunctionShared(fn);
+      return sfi && heap_.DebugName(*sfi) == name;
+    };
+    const bool new_target_is_base = (m.bit_field2 & 1) != 0;  // Map::Bits2::NewTargetIsBaseBit
+    if (m.instance_type != heap_.types().js_proxy && new_target_is_base && !m.is_prototype_map) {
+      if (named(m.constructor)) return m.constructor;
+    }
+    uint64_t current = obj;
+    const v8::MapInfo* cm = &m;
+    for (int hops = 0; hops < 64 && cm && heap_.types().IsJSReceiver(cm->instance_type); ++hops) {
+      if (auto tag = heap_.OwnDataProperty(current, *cm, "Symbol.toStringTag", true)) {
+        const v8::MapInfo* tm = heap_.MapOf(*tag);
+        if (tm && heap_.IsString(*tm)) return std::nullopt;
+      }
+      if (hops > 0) {
+        if (auto ctor = heap_.OwnDataProperty(current, *cm, "constructor"); ctor && named(*ctor)) return *ctor;
+      }
+      if (!v8::IsStrong(cm->prototype)) break;
+      current = cm->prototype;
+      cm = heap_.MapOf(current);
+    }
+    return std::nullopt;
+  }
+
+  // IsGenerator: JSGeneratorObject and its subclasses, cached per type.
+  bool IsGenerator(uint16_t type) {
+    auto it = generator_.find(type);
+    if (it != generator_.end()) return it->second;
+    const std::string& n = heap_.types().Info(type).name;
+    bool g = n == "JS_GENERATOR_OBJECT_TYPE" || n == "JS_ASYNC_GENERATOR_OBJECT_TYPE" || n == "JS_ASYNC_FUNCTION_OBJECT_TYPE";
+    generator_.emplace(type, g);
+    return g;
+  }
+
   std::optional<int64_t> SmiField(uint64_t obj, int64_t offset) const {
     auto w = heap_.ReadField(obj, offset);
     if (!w || !v8::IsSmi(*w)) return std::nullopt;
@@ -225,6 +307,9 @@ class Locator {
   const v8::Heap& heap_;
   stack::SourceMapper mapper_;
   int64_t line_ends_off_;
+  std::unordered_map<uint16_t, bool> generator_;
+  std::unordered_map<uint64_t, std::optional<Location>> by_function_;
+  std::unordered_map<uint32_t, std::optional<uint64_t>> by_map_;  // map id -> constructor
 };
 
 bool ParseIndex(const std::string& s, uint64_t* out) {
@@ -333,8 +418,9 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
     NodeKind kind = KindOf(g, namer, v, opts.redact);
     const uint32_t type = kind.type;
     uint32_t name = strings.Id(kind.name);
-    if (auto a = g.AddressOfNode(v); a && type == kClosure) {
-      if (auto loc = locator.ForFunction(v8::Tag(*a))) {
+    const v8::MapInfo* m = nullptr;
+    if (auto a = g.AddressOfNode(v); a && (type == kClosure || type == kObject) && (m = g.heap().MapOf(v8::Tag(*a)))) {
+      if (auto loc = locator.ForNode(v8::Tag(*a), *m, type, kind.name)) {
         loc->node_index = static_cast<uint64_t>(out_of[v]) * kNodeFields;
         locations.push_back(*loc);
       }

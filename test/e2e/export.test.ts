@@ -290,33 +290,42 @@ describe.skipIf(!hasAddon)(`export to .heapsnapshot ${hasAddon ? '' : NO_ADDON}`
       expect(checked).toBe(made.truth.counts.LeakyThing);
     }, 180_000);
 
-    it('gives closures the source locations V8 wrote: script id, 0-based line and column', () => {
+    it('gives closures, and objects by constructor, the source locations V8 wrote', () => {
       const meta = ours.s.snapshot.meta as { location_fields?: string[] };
       expect(meta.location_fields).toEqual(['object_index', 'script_id', 'line', 'column']);
-      const mine = ours.locationKeys().filter((k) => k.startsWith('closure|'));
-      expect(mine.filter((k) => k.startsWith('bad'))).toEqual([]);
-      // Per function name present in both snapshots, the same set of
+      const all = ours.locationKeys();
+      expect(all.filter((k) => k.startsWith('bad'))).toEqual([]);
+      // Per node type and name present in both snapshots, the same set of
       // (script id, line, column): a closure V8's snapshot alone holds (one
       // only a handle scope of the snapshot's own call kept, say) is no
       // location error.
-      const theirs = v8s.locationKeys().filter((k) => k.startsWith('closure|'));
-      const nameOf = (k: string) => k.split('|')[1]!;
-      const ourNames = new Set(mine.map(nameOf));
-      const theirNames = new Set(theirs.map(nameOf));
-      const ourSet = new Set(mine);
-      const theirSet = new Set(theirs);
-      const onlyTheirs = [...theirSet].filter((k) => ourNames.has(nameOf(k)) && !ourSet.has(k));
-      const onlyOurs = [...ourSet].filter((k) => theirNames.has(nameOf(k)) && !theirSet.has(k));
-      expect({ onlyTheirs, onlyOurs }).toEqual({ onlyTheirs: [], onlyOurs: [] });
-      const common = [...theirSet].filter((k) => ourSet.has(k)).length;
-      expect(common).toBeGreaterThan(0.95 * theirSet.size);
-      expect(mine.length).toBeGreaterThan(1000);
-      // The scenario's `holder` closure: at the '(' after its name in retainers.js.
-      const holder = mine.filter((k) => k.startsWith('closure|holder|'));
-      expect(holder).toHaveLength(1);
-      const [, , , line, column] = holder[0]!.split('|');
-      const want = sourcePosition(join(SCENARIOS, 'retainers.js'), /function holder\(/);
-      expect({ line: Number(line), column: Number(column) }).toEqual(want);
+      for (const type of ['closure', 'object']) {
+        const mine = all.filter((k) => k.startsWith(`${type}|`));
+        const theirs = v8s.locationKeys().filter((k) => k.startsWith(`${type}|`));
+        const nameOf = (k: string) => k.split('|')[1]!;
+        const ourNames = new Set(mine.map(nameOf));
+        const theirNames = new Set(theirs.map(nameOf));
+        const ourSet = new Set(mine);
+        const theirSet = new Set(theirs);
+        const onlyTheirs = [...theirSet].filter((k) => ourNames.has(nameOf(k)) && !ourSet.has(k));
+        const onlyOurs = [...ourSet].filter((k) => theirNames.has(nameOf(k)) && !theirSet.has(k));
+        expect({ type, onlyTheirs, onlyOurs }).toEqual({ type, onlyTheirs: [], onlyOurs: [] });
+        const common = [...theirSet].filter((k) => ourSet.has(k)).length;
+        expect(common).toBeGreaterThan(0.95 * theirSet.size);
+      }
+      const at = (prefix: string) =>
+        all.filter((k) => k.startsWith(prefix)).map((k) => {
+          const [, , , line, column] = k.split('|');
+          return { line: Number(line), column: Number(column) };
+        });
+      const source = join(SCENARIOS, 'retainers.js');
+      // The scenario's `holder` closure: at the '(' after its name.
+      expect(at('closure|holder|')).toEqual([sourcePosition(source, /function holder\(/)]);
+      // Every LeakyThing: at the '(' of its class's constructor (the first in the file).
+      const leaky = at('object|LeakyThing|');
+      expect(leaky).toHaveLength(made.truth.counts.LeakyThing!);
+      const want = sourcePosition(source, /constructor\(/);
+      expect(leaky.filter((p) => p.line !== want.line || p.column !== want.column)).toEqual([]);
     });
 
     it('--redact replaces string contents but keeps the graph', async () => {
