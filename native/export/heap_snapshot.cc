@@ -30,14 +30,16 @@ enum NodeType : uint32_t {
 // Edge types, in the order of meta.edge_types[0].
 enum EdgeType : uint32_t { kContext = 0, kElement, kProperty, kInternal, kEdgeHidden, kShortcut, kWeak };
 
-constexpr int kNodeFields = 7;
 constexpr size_t kFlushBytes = 1 << 20;
 // Above this many references an object's edges are not named one by one
 // (naming is linear in the object's size per target): element/weak by position.
 constexpr uint32_t kMaxNamedOutDegree = limits::kMaxNamedOutDegree;
 
-constexpr const char* kMeta =
-    R"({"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],)"
+// meta.node_fields: V8 13+ (Node 24+) dropped trace_node_id.
+constexpr const char* kNodeFields7 =
+    R"({"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],)";
+constexpr const char* kNodeFields6 = R"({"node_fields":["type","name","id","self_size","edge_count","detachedness"],)";
+constexpr const char* kMetaRest =
     R"("node_types":[["hidden","array","string","object","code","closure","regexp","number","native",)"
     R"("synthetic","concatenated string","sliced string","symbol","bigint","object shape"],)"
     R"("string","number","number","number","number","number"],)"
@@ -374,7 +376,24 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
   for (uint32_t i = fwd_off[graph::kRootNode]; i < fwd_off[graph::kRootNode + 1]; i++) {
     if (graph::RefGraph::IsObjectNode(graph::EdgeNode(fwd[i]))) root_objects++;
   }
-  uint64_t edge_count = 1 + root_objects + graph::kRootCategoryCount;
+  // V8's root also holds a shortcut to each global (its "user roots", where
+  // DevTools' distances start): the JSGlobalObject, the NativeContext from
+  // V8 14 (Node 26).
+  const v8::Version& version = g.heap().metadata().v8_version();
+  const uint16_t global_type =
+      version.major >= 14 ? g.heap().types().native_context : g.heap().types().js_global_object;
+  std::vector<uint32_t> globals;
+  for (uint32_t v = graph::kFirstCategoryNode; v < n; v++) {
+    if (out_of[v] == kNone || !graph::RefGraph::IsObjectNode(v)) continue;
+    auto a = g.AddressOfNode(v);
+    const v8::MapInfo* m = a ? g.heap().MapOf(v8::Tag(*a)) : nullptr;
+    if (m && m->instance_type == global_type) globals.push_back(v);
+  }
+  // The format of the version: V8 13+ writes 6 node fields (no
+  // trace_node_id) and snapshot.extra_native_bytes.
+  const bool v13 = version.major >= 13;
+  const uint64_t nf = v13 ? 6 : 7;
+  uint64_t edge_count = 1 + globals.size() + root_objects + graph::kRootCategoryCount;
   for (uint32_t u = graph::kFirstCategoryNode; u < n; u++) {
     if (out_of[u] != kNone) edge_count += degree(u);
   }
@@ -389,12 +408,15 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
   strings.Id("");
 
   out.Put(R"({"snapshot":{"meta":)");
-  out.Put(kMeta);
+  out.Put(v13 ? kNodeFields6 : kNodeFields7);
+  out.Put(kMetaRest);
   out.Put(R"(,"node_count":)");
   out.Num(count);
   out.Put(R"(,"edge_count":)");
   out.Num(edge_count);
-  out.Put(R"(,"trace_function_count":0,"root_index":0},)");
+  out.Put(R"(,"trace_function_count":0)");
+  if (v13) out.Put(R"(,"extra_native_bytes":0)");  // embedder-reported bytes: not in a core
+  out.Put(R"(,"root_index":0},)");
   out.Put("\n\"nodes\":[");
 
   bool first = true;
@@ -405,9 +427,9 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
     out.Num(name); out.Put(",");
     out.Num(id); out.Put(",");
     out.Num(self); out.Put(",");
-    out.Num(edges); out.Put(",0,0");
+    out.Num(edges); out.Put(v13 ? ",0" : ",0,0");
   };
-  node_row(kSynthetic, strings.Id(""), 1, 0, 1 + root_objects);
+  node_row(kSynthetic, strings.Id(""), 1, 0, 1 + globals.size() + root_objects);
   node_row(kSynthetic, strings.Id("(GC roots)"), 3, 0, graph::kRootCategoryCount);
   uint64_t done = 0;
   Locator locator(g.heap());
@@ -421,7 +443,7 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
     const v8::MapInfo* m = nullptr;
     if (auto a = g.AddressOfNode(v); a && (type == kClosure || type == kObject) && (m = g.heap().MapOf(v8::Tag(*a)))) {
       if (auto loc = locator.ForNode(v8::Tag(*a), *m, type, kind.name)) {
-        loc->node_index = static_cast<uint64_t>(out_of[v]) * kNodeFields;
+        loc->node_index = static_cast<uint64_t>(out_of[v]) * nf;
         locations.push_back(*loc);
       }
     }
@@ -445,10 +467,12 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
     first = false;
     out.Num(type); out.Put(",");
     out.Num(name_or_index); out.Put(",");
-    out.Num(static_cast<uint64_t>(to_out) * kNodeFields);
+    out.Num(static_cast<uint64_t>(to_out) * nf);
   };
-  // Root: element [1] → (GC roots), then shortcuts to objects it holds directly.
+  // Root: element [1] → (GC roots), shortcuts to the globals (named by their
+  // position, as V8's auto-indexed shortcut), then to objects it holds directly.
   edge_row(kElement, 1, 1);
+  for (size_t i = 0; i < globals.size(); i++) edge_row(kShortcut, strings.Id(std::to_string(i + 2)), out_of[globals[i]]);
   for (uint32_t i = fwd_off[graph::kRootNode]; i < fwd_off[graph::kRootNode + 1]; i++) {
     uint32_t v = graph::EdgeNode(fwd[i]);
     if (graph::RefGraph::IsObjectNode(v)) edge_row(kShortcut, strings.Id(graph::NodeLabel(g, v)), out_of[v]);

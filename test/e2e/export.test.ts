@@ -198,6 +198,20 @@ describe.skipIf(!hasAddon)(`export to .heapsnapshot ${hasAddon ? '' : NO_ADDON}`
       expect(bad).toBe(0);
     });
 
+    it('writes the format of its Node version: V8\'s node fields, snapshot keys and root shortcuts', () => {
+      const meta = ours.s.snapshot.meta;
+      expect(meta.node_fields).toEqual(v8s.s.snapshot.meta.node_fields); // no trace_node_id from V8 13 (Node 24)
+      expect(meta.edge_fields).toEqual(v8s.s.snapshot.meta.edge_fields);
+      expect(meta.edge_types).toEqual(v8s.s.snapshot.meta.edge_types);
+      // extra_native_bytes from V8 13; root_index is ours (optional for DevTools).
+      expect(Object.keys(ours.s.snapshot).filter((k) => k !== 'root_index')).toEqual(Object.keys(v8s.s.snapshot));
+      // The root's shortcuts: to the global object (the NativeContext on V8 14).
+      const shortcuts = (p: Parsed) =>
+        p.edges(0).filter((e) => e.kind === 'shortcut').map((e) => `${e.name}->${p.type(e.to)}:${p.name(e.to)}`);
+      expect(shortcuts(ours)).toEqual(shortcuts(v8s));
+      expect(shortcuts(ours).length).toBeGreaterThan(0);
+    });
+
     it('gives ids unique across nodes', () => {
       const ids = new Set<number>();
       for (let i = 0; i < ours.nodeCount; i++) ids.add(ours.field(i, 'id'));
