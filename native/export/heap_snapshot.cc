@@ -383,19 +383,31 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
   const uint16_t global_type =
       version.major >= 14 ? g.heap().types().native_context : g.heap().types().js_global_object;
   std::vector<uint32_t> globals;
+  // V8 gives every JS object a "__proto__" property edge to its prototype
+  // (V8HeapExplorer::ExtractJSObjectReferences); the core's graph reaches it
+  // through the map only. proto_of[v]: that prototype's node, or kNone.
+  const v8::InstanceTypes& types = g.heap().types();
+  std::vector<uint32_t> proto_of(n, kNone);
   for (uint32_t v = graph::kFirstCategoryNode; v < n; v++) {
     if (out_of[v] == kNone || !graph::RefGraph::IsObjectNode(v)) continue;
     auto a = g.AddressOfNode(v);
     const v8::MapInfo* m = a ? g.heap().MapOf(v8::Tag(*a)) : nullptr;
-    if (m && m->instance_type == global_type) globals.push_back(v);
+    if (!m) continue;
+    if (m->instance_type == global_type) globals.push_back(v);
+    if (types.IsJSReceiver(m->instance_type) && m->instance_type != types.js_proxy &&
+        m->instance_type != types.js_global_proxy && v8::IsStrong(m->prototype)) {
+      uint32_t p = g.NodeOf(m->prototype);
+      if (p != graph::kNoNode && p < n && out_of[p] != kNone) proto_of[v] = p;
+    }
   }
+  auto out_degree = [&](uint32_t u) { return degree(u) + (proto_of[u] != kNone ? 1u : 0u); };
   // The format of the version: V8 13+ writes 6 node fields (no
   // trace_node_id) and snapshot.extra_native_bytes.
   const bool v13 = version.major >= 13;
   const uint64_t nf = v13 ? 6 : 7;
   uint64_t edge_count = 1 + globals.size() + root_objects + graph::kRootCategoryCount;
   for (uint32_t u = graph::kFirstCategoryNode; u < n; u++) {
-    if (out_of[u] != kNone) edge_count += degree(u);
+    if (out_of[u] != kNone) edge_count += out_degree(u);
   }
 
   FILE* f = std::fopen(path.c_str(), "wb");
@@ -448,7 +460,7 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
       }
     }
     // Ids: odd, as V8's, and stable within one export (2 × output ordinal + 1).
-    node_row(type, name, 2ull * out_of[v] + 1, g.SelfSize(v), degree(v));
+    node_row(type, name, 2ull * out_of[v] + 1, g.SelfSize(v), out_degree(v));
     if ((++done & 0xffff) == 0) {
       progress.Report("export nodes", done, count);
       if (progress.Cancelled()) {
@@ -486,6 +498,7 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
   for (uint32_t u = graph::kFirstCategoryNode; u < n; u++) {
     if (out_of[u] == kNone) continue;
     const uint32_t b = fwd_off[u], e = fwd_off[u + 1];
+    if (proto_of[u] != kNone) edge_row(kProperty, strings.Id("__proto__"), out_of[proto_of[u]]);
     const bool name_each = graph::RefGraph::IsObjectNode(u) && e - b <= kMaxNamedOutDegree;
     uint32_t position = 0;
     for (uint32_t i = b; i < e; i++) {
