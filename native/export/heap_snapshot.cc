@@ -39,9 +39,15 @@ constexpr uint32_t kMaxNamedOutDegree = limits::kMaxNamedOutDegree;
 constexpr const char* kNodeFields7 =
     R"({"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],)";
 constexpr const char* kNodeFields6 = R"({"node_fields":["type","name","id","self_size","edge_count","detachedness"],)";
-constexpr const char* kMetaRest =
+// meta.node_types[0]: "object shape" is V8 11+ (Node 20+); V8 10 (Node 18)
+// writes maps and descriptor arrays as hidden.
+constexpr const char* kNodeTypes =
     R"("node_types":[["hidden","array","string","object","code","closure","regexp","number","native",)"
-    R"("synthetic","concatenated string","sliced string","symbol","bigint","object shape"],)"
+    R"("synthetic","concatenated string","sliced string","symbol","bigint","object shape"],)";
+constexpr const char* kNodeTypesV10 =
+    R"("node_types":[["hidden","array","string","object","code","closure","regexp","number","native",)"
+    R"("synthetic","concatenated string","sliced string","symbol","bigint"],)";
+constexpr const char* kMetaRest =
     R"("string","number","number","number","number","number"],)"
     R"("edge_fields":["type","name_or_index","to_node"],)"
     R"("edge_types":[["context","element","property","internal","hidden","shortcut","weak"],)"
@@ -421,6 +427,8 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
 
   out.Put(R"({"snapshot":{"meta":)");
   out.Put(v13 ? kNodeFields6 : kNodeFields7);
+  const bool has_object_shape = version.major >= 11;
+  out.Put(has_object_shape ? kNodeTypes : kNodeTypesV10);
   out.Put(kMetaRest);
   out.Put(R"(,"node_count":)");
   out.Num(count);
@@ -450,6 +458,7 @@ Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::Pa
   for (uint32_t v = graph::kFirstCategoryNode; v < n; v++) {
     if (out_of[v] == kNone) continue;
     NodeKind kind = KindOf(g, namer, v, opts.redact);
+    if (kind.type == kObjectShape && !has_object_shape) kind.type = kHidden;
     const uint32_t type = kind.type;
     uint32_t name = strings.Id(kind.name);
     const v8::MapInfo* m = nullptr;
