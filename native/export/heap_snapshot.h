@@ -11,6 +11,7 @@
 #include <string>
 
 #include "graph/ref_graph.h"
+#include "heap/page_table.h"
 #include "util/progress.h"
 #include "util/result.h"
 
@@ -25,13 +26,15 @@ struct SnapshotStats {
   uint64_t nodes = 0;
   uint64_t edges = 0;
   uint64_t strings = 0;
+  uint64_t locations = 0;  // closures with a source position
   uint64_t bytes = 0;
   uint64_t garbage_skipped = 0;
 };
 
-// WriteHeapSnapshot writes the snapshot to `path` (replacing it). Errors:
+// WriteHeapSnapshot writes the snapshot to `path` (replacing it). `pages`
+// (may be null) tells read-only-space objects apart for naming. Errors:
 // kFileNotFound when the file cannot be written; kCancelled.
-Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const std::string& path,
-                                        const SnapshotOptions& opts, Progress& progress);
+Result<SnapshotStats> WriteHeapSnapshot(const graph::RefGraph& g, const heap::PageTable* pages,
+                                        const std::string& path, const SnapshotOptions& opts, Progress& progress);
 
 }  // namespace corescope::exporter
