@@ -1,4 +1,5 @@
-// Reverse: counting sort of the forward edges by target.
+// The big-array allocator and its pool (see csr.h), and Reverse: a counting
+// sort of the forward edges by target.
 #include "graph/csr.h"
 
 #include <sys/mman.h>
@@ -6,7 +7,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -139,41 +139,21 @@ BigArrayPool::~BigArrayPool() {
   for (const auto& [p, len] : release) munmap(p, len);
 }
 
-Csr Reverse(const Csr& fwd, unsigned threads) {
+Csr Reverse(const Csr& fwd) {
   Csr rev;
-  const uint32_t n = fwd.nodes();
+  uint32_t n = fwd.nodes();
   rev.offsets.assign(static_cast<size_t>(n) + 1, 0);
+  for (uint32_t e : fwd.entries) rev.offsets[EdgeNode(e) + 1]++;
+  for (uint32_t v = 0; v < n; ++v) rev.offsets[v + 1] += rev.offsets[v];
   rev.entries.resize(fwd.entries.size());  // every slot is written below
-  threads = std::max(1u, std::min(threads, 16u));
-  if (n < (1u << 16)) threads = 1;
-  // Each thread owns a range of targets and reads every forward edge, so
-  // no two threads write the same counter or slot, and each target's
-  // sources still come in increasing id order.
-  std::vector<uint32_t> bound(threads + 1);
-  for (unsigned t = 0; t <= threads; ++t) bound[t] = static_cast<uint32_t>(static_cast<uint64_t>(n) * t / threads);
-  auto parallel = [&](auto&& fn) {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(fn, bound[t], bound[t + 1]);
-    fn(bound[0], bound[1]);
-    for (auto& th : pool) th.join();
-  };
-  U32Array& cur = rev.offsets;
-  parallel([&](uint32_t lo, uint32_t hi) {
-    for (uint32_t e : fwd.entries) {
-      uint32_t v = EdgeNode(e);
-      if (v >= lo && v < hi) cur[v + 1]++;
-    }
-  });
-  for (uint32_t v = 0; v < n; ++v) cur[v + 1] += cur[v];
   // Fill using a moving cursor per target (offsets[v] is restored afterwards).
-  parallel([&](uint32_t lo, uint32_t hi) {
-    for (uint32_t u = 0; u < n; ++u) {
-      for (const uint32_t* p = fwd.begin(u); p != fwd.end(u); ++p) {
-        uint32_t v = EdgeNode(*p);
-        if (v >= lo && v < hi) rev.entries[cur[v]++] = PackEdge(u, EdgeKindOf(*p));
-      }
+  U32Array& cur = rev.offsets;
+  for (uint32_t u = 0; u < n; ++u) {
+    for (const uint32_t* p = fwd.begin(u); p != fwd.end(u); ++p) {
+      uint32_t v = EdgeNode(*p);
+      rev.entries[cur[v]++] = PackEdge(u, EdgeKindOf(*p));
     }
-  });
+  }
   // cur[v] now holds the end of v's range = start of v+1's; shift back.
   for (uint32_t v = n; v > 0; --v) cur[v] = cur[v - 1];
   cur[0] = 0;

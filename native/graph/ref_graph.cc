@@ -560,7 +560,7 @@ Status GraphBuilder::Run() {
   auto tr = Clock::now();
   Hold(static_cast<int64_t>(tree.pre.capacity() + tree.order.capacity() + tree.parent.capacity()) * 4);
   live = Bitset();
-  g_->rev_ = Reverse(fwd, g_->workers());
+  g_->rev_ = Reverse(fwd);
   Hold(static_cast<int64_t>(g_->rev_.bytes()));
   Hold(-static_cast<int64_t>(fwd.bytes()));
   fwd.Clear();
