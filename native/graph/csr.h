@@ -109,7 +109,6 @@ struct Csr {
 
 // Reverse builds the reverse graph of `fwd` (same kinds; each edge u->v
 // becomes v->u). Within a node, sources come in increasing id order.
-// `threads` split the targets between them (each reads every edge).
-Csr Reverse(const Csr& fwd, unsigned threads = 1);
+Csr Reverse(const Csr& fwd);
 
 }  // namespace corescope::graph
