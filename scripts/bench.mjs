@@ -338,8 +338,8 @@ Graph memory: ${(graphBytesPerObject).toFixed(1)} bytes of private memory per ob
 
 **Session reuse:** in one session, \`objects --include-garbage\` (${reuse.objectsSeconds.toFixed(2)} s) then
 \`graph()\`: ${reuse.graphSeconds.toFixed(2)} s for the graph call, against ${graphCallSeconds.toFixed(2)} s for \`graph()\` in a
-fresh session (${(graphCallSeconds - reuse.graphSeconds).toFixed(2)} s saved: a session that shares its heap walk between
-methods, native/api/heap_session.h, does not walk the heap again for the graph).
+fresh session: a difference of ${(graphCallSeconds - reuse.graphSeconds).toFixed(2)} s, which is the walk saved when the session
+shares its heap walk between methods (native/api/heap_session.h), and noise when it does not.
 
 **(e) export vs V8** (a second core, ${exportCount.toLocaleString()} instances, made by the same scenario, which
 first wrote \`v8.writeHeapSnapshot()\` of the same heap and timed it): \`corescope export\` (live objects) ${exportLine}.
