@@ -157,6 +157,13 @@ Result<std::string> GraphMethod(Session& s, const Args&, Progress& progress) {
   w.Key("buildSeconds").Double(st.build_seconds);
   w.Key("markSeconds").Double(st.mark_seconds);
   w.Key("dominatorSeconds").Double(st.dominator_seconds);
+  // Finer steps, for the benchmark (docs/benchmarks.md).
+  w.Key("rootsSeconds").Double(st.roots_seconds);
+  w.Key("scanSeconds").Double(st.scan_seconds);
+  w.Key("dfsSeconds").Double(st.dfs_seconds);
+  w.Key("reverseSeconds").Double(st.reverse_seconds);
+  w.Key("idomSeconds").Double(st.idom_seconds);
+  w.Key("sizesSeconds").Double(st.sizes_seconds);
   w.EndObject();
   w.FieldUint("peakBytes", st.peak_bytes);
   w.FieldUint("finalBytes", st.final_bytes);

@@ -84,32 +84,31 @@ DfsTree Dfs(const Csr& fwd, uint32_t root, const Bitset& live, Progress& progres
   t.pre.assign(n, 0);
   t.order.reserve(live.empty() ? static_cast<size_t>(n) + 1 : live.Count() + 1);
   t.parent.reserve(t.order.capacity());
-  std::vector<uint32_t> cursor;  // by preorder number: next edge index of that node
-  cursor.reserve(t.order.capacity());
   t.order.push_back(0);
   t.parent.push_back(0);
-  cursor.push_back(0);
   auto visit = [&](uint32_t v, uint32_t parent_pre) {
     t.order.push_back(v);
     t.parent.push_back(parent_pre);
-    cursor.push_back(fwd.offsets[v]);
     t.pre[v] = static_cast<uint32_t>(t.order.size() - 1);
   };
+  // The DFS stack holds, per open node, which edge to try next: as deep as
+  // the tree, not one entry per node.
+  struct Frame {
+    uint32_t pre, next, end;
+  };
+  std::vector<Frame> stack;
   visit(root, 0);
-  // The DFS stack is the parent chain: the current node's cursor says which
-  // edge to try next; an exhausted node returns to its parent.
-  uint32_t cur = 1;
-  while (cur != 0) {
-    uint32_t u = t.order[cur];
-    uint32_t end = fwd.offsets[u + 1];
+  stack.push_back({1, fwd.offsets[root], fwd.offsets[root + 1]});
+  while (!stack.empty()) {
+    Frame& f = stack.back();
     bool descended = false;
-    while (cursor[cur] < end) {
-      uint32_t e = fwd.entries[cursor[cur]++];
+    while (f.next < f.end) {
+      uint32_t e = fwd.entries[f.next++];
       if (!Follows(e)) continue;
       uint32_t v = EdgeNode(e);
       if (t.pre[v] != 0 || (!live.empty() && !live.Get(v))) continue;
-      visit(v, cur);
-      cur = t.pre[v];
+      visit(v, f.pre);
+      stack.push_back({t.pre[v], fwd.offsets[v], fwd.offsets[v + 1]});  // f is invalid from here
       descended = true;
       if ((t.order.size() % kReportEvery) == 0) {
         progress.Report("depth-first numbering", t.order.size(), n);
@@ -117,17 +116,17 @@ DfsTree Dfs(const Csr& fwd, uint32_t root, const Bitset& live, Progress& progres
       }
       break;
     }
-    if (!descended) cur = t.parent[cur];
+    if (!descended) stack.pop_back();
   }
   return t;
 }
 
-std::vector<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progress& progress) {
+BigArray<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progress& progress) {
   uint32_t k = tree.reached();
   U32Array semi, label;  // written in full just below: no zero fill
   semi.resize(static_cast<size_t>(k) + 1);
   label.resize(static_cast<size_t>(k) + 1);
-  std::vector<uint32_t> ancestor(static_cast<size_t>(k) + 1, 0);
+  BigArray<uint32_t> ancestor(static_cast<size_t>(k) + 1, 0);
   for (uint32_t i = 0; i <= k; ++i) semi[i] = label[i] = i;
   std::vector<uint32_t> path;  // EVAL's compression path, reused
 
@@ -169,11 +168,11 @@ std::vector<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progres
     }
   }
   U32Array().swap(label);
-  std::vector<uint32_t>().swap(ancestor);
+  BigArray<uint32_t>().swap(ancestor);
   std::vector<uint32_t>().swap(path);
 
   // NCA step, in place over the parent array.
-  std::vector<uint32_t> idom = std::move(tree.parent);
+  BigArray<uint32_t> idom = std::move(tree.parent);
   tree.parent.clear();
   if (k >= 1) idom[1] = 0;
   for (uint32_t i = 2; i <= k; ++i) {

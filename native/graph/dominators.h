@@ -33,7 +33,7 @@ class Bitset {
   uint64_t bytes() const { return words_.capacity() * 8; }
 
  private:
-  std::vector<uint64_t> words_;
+  BigArray<uint64_t> words_;
 };
 
 // MarkLive returns the nodes reachable from `root` through strong edges,
@@ -44,9 +44,9 @@ Bitset MarkLive(const Csr& fwd, uint32_t root, const std::vector<Ephemeron>& eph
 
 // DfsTree: a depth-first spanning tree of the nodes reachable from the root.
 struct DfsTree {
-  std::vector<uint32_t> pre;     // by node: preorder number, 1-based; 0 = not reached
-  std::vector<uint32_t> order;   // by preorder number: the node (order[0] unused)
-  std::vector<uint32_t> parent;  // by preorder number: the parent's preorder number (0 for the root)
+  BigArray<uint32_t> pre;     // by node: preorder number, 1-based; 0 = not reached
+  BigArray<uint32_t> order;   // by preorder number: the node (order[0] unused)
+  BigArray<uint32_t> parent;  // by preorder number: the parent's preorder number (0 for the root)
   uint32_t reached() const { return order.empty() ? 0 : static_cast<uint32_t>(order.size() - 1); }
 };
 
@@ -59,15 +59,15 @@ DfsTree Dfs(const Csr& fwd, uint32_t root, const Bitset& live, Progress& progres
 // number (idom[1] = 0 for the root), over the predecessors in `rev` (strong
 // and ephemeron edges from reached nodes). Consumes tree.parent (its storage
 // becomes the result). Returns an empty vector when cancelled.
-std::vector<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progress& progress);
+BigArray<uint32_t> ImmediateDominators(DfsTree& tree, const Csr& rev, Progress& progress);
 
 // RetainedSizes sums self sizes up the dominator tree: retained[i] (by
 // preorder number) = self(order[i]) + retained of the nodes it dominates.
 // `self_size(node)` gives a node's own size in bytes.
 template <typename SelfSize>
-std::vector<uint64_t> RetainedSizes(const DfsTree& tree, const std::vector<uint32_t>& idom, SelfSize self_size) {
+BigArray<uint64_t> RetainedSizes(const DfsTree& tree, const BigArray<uint32_t>& idom, SelfSize self_size) {
   uint32_t k = tree.reached();
-  std::vector<uint64_t> retained(static_cast<size_t>(k) + 1, 0);
+  BigArray<uint64_t> retained(static_cast<size_t>(k) + 1, 0);
   for (uint32_t i = 1; i <= k; ++i) retained[i] = self_size(tree.order[i]);
   // idom[i] < i (a dominator precedes in preorder), so one reverse sweep suffices.
   for (uint32_t i = k; i >= 2; --i) retained[idom[i]] += retained[i];

@@ -55,10 +55,10 @@ bool ParallelPages(size_t pages, unsigned threads, Progress& progress, const cha
 
 // Resolver maps a heap address to the ordinal of the object starting there
 // during the body scan, the hot path of the build (one lookup per tagged
-// word): a sorted table of 256 KiB chunks finds the page, then an
-// object-start bitmap with rank counts gives the ordinal. It is built from
-// the heap index (ForEachObjectInPage) and freed after the scan; the index's
-// own OrdinalOf serves later queries.
+// word): a hash table of 256 KiB chunks finds the page (no per-edge search),
+// then the heap index's own object-start bitmap with a rank count per word
+// gives the ordinal (no second copy of the bitmap). It is freed after the
+// scan; the index's own OrdinalOf serves later queries.
 // Popcount without the libgcc call __builtin_popcountll becomes when the
 // build does not target POPCNT (SWAR, Hacker's Delight 5-2).
 inline uint64_t Popcount(uint64_t x) {
@@ -72,6 +72,7 @@ class Resolver {
  public:
   Resolver(const heap::HeapIndex& index, const std::vector<std::pair<uint64_t, uint64_t>>& read_only) {
     pages_.resize(index.page_count());
+    size_t chunks = 0;
     for (size_t i = 0; i < index.page_count(); ++i) {
       const heap::Page& page = index.page(i);
       PageBits& pb = pages_[i];
@@ -81,26 +82,29 @@ class Resolver {
       for (const auto& r : read_only) {
         if (page.area_start >= r.first && page.area_start < r.second) pb.read_only = true;
       }
-      pb.bits.assign(((page.area_end - page.area_start) / 8 + 63) / 64, 0);
-      bool first = true;
-      index.ForEachObjectInPage(i, [&](uint32_t ordinal, uint64_t addr) {
-        if (first) pb.first_ordinal = ordinal;
-        first = false;
-        uint64_t bit = (addr - pb.start) / 8;
-        pb.bits[bit / 64] |= uint64_t{1} << (bit % 64);
-        return true;
-      });
-      pb.rank.resize(pb.bits.size());
+      const std::vector<uint64_t>& bits = index.page_bits(i);
+      pb.bits = bits.data();
+      pb.words = bits.size();
+      pb.first_ordinal = index.page_first_ordinal(i);
+      pb.rank.resize(bits.size());
       uint32_t running = 0;
-      for (size_t w = 0; w < pb.bits.size(); ++w) {
+      for (size_t w = 0; w < bits.size(); ++w) {
         pb.rank[w] = running;
-        running += static_cast<uint32_t>(Popcount(pb.bits[w]));
+        running += static_cast<uint32_t>(Popcount(bits[w]));
       }
-      for (uint64_t c = page.area_start >> kChunkShift; c <= (page.area_end - 1) >> kChunkShift; ++c) {
-        chunks_.push_back({c, static_cast<uint32_t>(i)});
+      chunks += ((page.area_end - 1) >> kChunkShift) - (page.area_start >> kChunkShift) + 1;
+    }
+    size_t cap = 64;
+    while (cap < 2 * chunks) cap *= 2;
+    shift_ = 64 - __builtin_ctzll(cap);
+    table_.assign(cap, Slot{kEmpty, 0});
+    for (size_t i = 0; i < pages_.size(); ++i) {
+      for (uint64_t c = pages_[i].start >> kChunkShift; c <= (pages_[i].end - 1) >> kChunkShift; ++c) {
+        size_t h = Hash(c);
+        while (table_[h].chunk != kEmpty) h = (h + 1) & (cap - 1);
+        table_[h] = Slot{c, static_cast<uint32_t>(i)};
       }
     }
-    std::sort(chunks_.begin(), chunks_.end());
   }
 
   // Resolve returns the ordinal of the object starting at addr, kReadOnly for
@@ -108,40 +112,50 @@ class Resolver {
   static constexpr uint64_t kNone = ~uint64_t{0};
   static constexpr uint64_t kReadOnly = ~uint64_t{0} - 1;
   uint64_t Resolve(uint64_t addr) const {
-    uint64_t chunk = addr >> kChunkShift;
-    auto it = std::lower_bound(chunks_.begin(), chunks_.end(), std::pair<uint64_t, uint32_t>{chunk, 0});
+    const uint64_t chunk = addr >> kChunkShift;
+    const size_t mask = table_.size() - 1;
     // A chunk can hold the end of one page's area and the start of the next
-    // (large pages); try the candidates with this chunk number.
-    for (; it != chunks_.end() && it->first == chunk; ++it) {
-      const PageBits& pb = pages_[it->second];
+    // (large pages): every slot with this chunk number is a candidate.
+    for (size_t h = Hash(chunk); table_[h].chunk != kEmpty; h = (h + 1) & mask) {
+      if (table_[h].chunk != chunk) continue;
+      const PageBits& pb = pages_[table_[h].page];
       if (addr < pb.start || addr >= pb.end) continue;
       if (pb.read_only) return kReadOnly;
       uint64_t off = addr - pb.start;
       if (off & 7) return kNone;
       uint64_t bit = off / 8;
+      if (bit / 64 >= pb.words) return kNone;
       uint64_t w = pb.bits[bit / 64];
-      uint64_t mask = uint64_t{1} << (bit % 64);
-      if (!(w & mask)) return kNone;
-      return pb.first_ordinal + pb.rank[bit / 64] + Popcount(w & (mask - 1));
+      uint64_t m = uint64_t{1} << (bit % 64);
+      if (!(w & m)) return kNone;
+      return pb.first_ordinal + pb.rank[bit / 64] + Popcount(w & (m - 1));
     }
     return kNone;
   }
   uint64_t bytes() const {
-    uint64_t b = chunks_.capacity() * 16;
-    for (const auto& p : pages_) b += p.bits.capacity() * 8 + p.rank.capacity() * 4;
+    uint64_t b = table_.capacity() * sizeof(Slot) + pages_.capacity() * sizeof(PageBits);
+    for (const auto& p : pages_) b += p.rank.capacity() * 4;
     return b;
   }
 
  private:
   static constexpr int kChunkShift = 18;  // 256 KiB: V8 page alignment
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  size_t Hash(uint64_t chunk) const { return static_cast<size_t>((chunk * 0x9E3779B97F4A7C15ull) >> shift_); }
   struct PageBits {
     uint64_t start = 0, end = 0, first_ordinal = 0;
     bool read_only = false;
-    std::vector<uint64_t> bits;
-    std::vector<uint32_t> rank;  // objects before each word
+    const uint64_t* bits = nullptr;  // the heap index's bitmap of this page
+    size_t words = 0;
+    std::vector<uint32_t> rank;      // objects before each word
+  };
+  struct Slot {
+    uint64_t chunk;
+    uint32_t page;
   };
   std::vector<PageBits> pages_;
-  std::vector<std::pair<uint64_t, uint32_t>> chunks_;
+  std::vector<Slot> table_;
+  int shift_ = 58;
 };
 
 }  // namespace
@@ -216,8 +230,19 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
   fwd->offsets.resize(static_cast<size_t>(nodes) + 1);  // every count is written below
   fwd->offsets[0] = 0;
   // Each worker collects a page's edges in a scratch buffer it reuses, then
-  // keeps an exact-size copy per page until the edges are assembled in order.
-  std::vector<U32Array> page_edges(page_count);
+  // appends them to its own arena of large blocks (memory the later arrays
+  // reuse once the edges are assembled in node order).
+  struct PageEdges {
+    const uint32_t* data = nullptr;
+    size_t count = 0;
+  };
+  struct Arena {
+    std::vector<U32Array> blocks;
+    size_t used = 0;  // in blocks.back()
+  };
+  constexpr size_t kArenaBlock = size_t{8} << 20;  // entries (32 MiB)
+  std::vector<PageEdges> page_edges(page_count);
+  std::vector<Arena> arenas(threads);
   std::vector<std::vector<uint32_t>> scratch(threads);
   std::vector<std::vector<Ephemeron>> worker_eph(threads);
   std::vector<uint64_t> dropped(threads, 0), weak(threads, 0);
@@ -233,22 +258,38 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
     uint64_t& weak_count = weak[w];
     std::vector<Ephemeron>& ephs = worker_eph[w];
     v8::MapCache& maps = *caches[w];
+    // The whole object area in one dumped region (the usual case): read
+    // objects straight from the mapping, no region lookup per object.
+    const heap::Page& page = index_.page(pi);
+    const uint8_t* area = mem.Span(page.area_start, page.area_end - page.area_start);
     // The index's own list of objects (not a second walk), so ordinals match it exactly.
-    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t addr) {
+    index_.VisitPage(pi, [&](uint32_t ordinal, uint64_t addr) {
       uint32_t self = kFirstObjectNode + ordinal;
-      auto map_word = mem.ReadU64(addr);
-      const v8::MapInfo* map = map_word ? maps.Get(*map_word) : nullptr;
+      const uint64_t* words = nullptr;
+      const uint64_t left = page.area_end - addr;  // bytes to the end of the area
+      const v8::MapInfo* map = nullptr;
+      uint64_t size = 0;
+      if (area && left >= 64) {
+        words = reinterpret_cast<const uint64_t*>(area + (addr - page.area_start));
+        map = words[0] ? maps.Get(words[0]) : nullptr;
+        if (map) size = map->instance_size != 0 ? map->instance_size : heap_.SizeFromWords(words, 8, *map).value_or(0);
+        if (size > left) words = nullptr;
+      } else {
+        auto map_word = mem.ReadU64(addr);
+        map = map_word ? maps.Get(*map_word) : nullptr;
+        if (map) size = heap_.SizeOf(v8::Tag(addr), *map).value_or(0);
+        words = nullptr;
+      }
       if (!map) {
         fwd->offsets[self + 1] = 0;
         return true;
       }
-      uint64_t size = heap_.SizeOf(v8::Tag(addr), *map).value_or(0);
+      if (!words && size >= 8) words = reinterpret_cast<const uint64_t*>(mem.Span(addr, size));
       size_t before = out.size();
       bool d = false;
       uint32_t m = Resolve(map->address, &d);
       if (m != kNoNode) out.push_back(PackEdge(m, EdgeKind::kStrong));
-      const uint64_t* words = size >= 8 ? reinterpret_cast<const uint64_t*>(mem.Span(addr, size)) : nullptr;
-      if (words) {
+      if (words && size >= 8) {
         uint32_t pending_key = kNoNode;
         layouts.VisitSlots(words, size, map->instance_type, [&](uint64_t, uint64_t word, v8::SlotKind kind) {
           bool dr = false;
@@ -275,7 +316,16 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
       fwd->offsets[self + 1] = static_cast<uint32_t>(out.size() - before);
       return true;
     });
-    page_edges[pi].assign(out.begin(), out.end());
+    Arena& arena = arenas[w];
+    if (arena.blocks.empty() || arena.blocks.back().size() - arena.used < out.size()) {
+      arena.blocks.emplace_back();
+      arena.blocks.back().resize(std::max(kArenaBlock, out.size()));
+      arena.used = 0;
+    }
+    uint32_t* dst = arena.blocks.back().data() + arena.used;
+    std::copy(out.begin(), out.end(), dst);
+    arena.used += out.size();
+    page_edges[pi] = {dst, out.size()};
   });
   for (auto& v : scratch) std::vector<uint32_t>().swap(v);
   if (!ok) return MakeError(ErrorCode::kCancelled, "reference graph build cancelled");
@@ -312,11 +362,12 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
     at += list.size();
     std::vector<uint32_t>().swap(list);
   }
-  for (auto& list : page_edges) {
-    std::copy(list.begin(), list.end(), fwd->entries.begin() + static_cast<int64_t>(at));
-    at += list.size();
-    U32Array().swap(list);
+  for (const PageEdges& list : page_edges) {
+    std::copy(list.data, list.data + list.count, fwd->entries.begin() + static_cast<int64_t>(at));
+    at += list.count;
   }
+  std::vector<PageEdges>().swap(page_edges);
+  std::vector<Arena>().swap(arenas);
   g_->stats_.edges = total;
   return OkStatus();
 }
@@ -352,13 +403,17 @@ void GraphBuilder::AddRootEdges(std::vector<std::vector<uint32_t>>* per_category
 
 bool GraphBuilder::Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph) {
   const uint32_t n = fwd.nodes();
-  std::vector<uint16_t>& dist = g_->dist_;
+  BigArray<uint16_t>& dist = g_->dist_;
   dist.assign(n, kUnreachable);
   Hold(static_cast<int64_t>(n) * 2);
-  std::vector<uint32_t> frontier, next;
+  // Levels can hold millions of nodes: reserved once (untouched address
+  // space until used) instead of regrown and copied.
+  BigArray<uint32_t> frontier, next;
+  frontier.reserve(n);
+  next.reserve(n);
   uint64_t reached = 0;
-  auto run = [&](std::vector<uint32_t> start) -> bool {
-    frontier = std::move(start);
+  auto run = [&](const std::vector<uint32_t>& start) -> bool {
+    frontier.assign(start.begin(), start.end());
     while (!frontier.empty()) {
       next.clear();
       for (uint32_t u : frontier) {
@@ -393,7 +448,7 @@ bool GraphBuilder::Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph) {
     dist[c] = 1;
     precise.push_back(c);
   }
-  if (!run(std::move(precise))) return false;
+  if (!run(precise)) return false;
   uint16_t deepest = 1;
   for (uint16_t d : dist) {
     if (d != kUnreachable && d > deepest) deepest = d;
@@ -415,11 +470,11 @@ bool GraphBuilder::Bfs(const Csr& fwd, const std::vector<Ephemeron>& eph) {
     }
     if (!revived.empty()) {
       changed = true;
-      if (!run(std::move(revived))) return false;
+      if (!run(revived)) return false;
     }
   }
-  std::vector<uint32_t>().swap(frontier);
-  std::vector<uint32_t>().swap(next);
+  BigArray<uint32_t>().swap(frontier);
+  BigArray<uint32_t>().swap(next);
   return true;
 }
 
@@ -534,6 +589,7 @@ Result<std::unique_ptr<RefGraph>> RefGraph::Build(const target::Target& t, const
                                                   const v8::Heap& heap, const heap::HeapIndex& index,
                                                   const GraphOptions& opts, Progress& progress) {
   std::unique_ptr<RefGraph> g(new RefGraph(heap, index));
+  BigArrayPool pool;  // the build's temporary arrays reuse each other's memory
   GraphBuilder b(t, pages, g.get(), opts, progress);
   if (auto s = b.Run(); !s) return s.error();
   return g;
@@ -546,7 +602,18 @@ bool RefGraph::WalkObjects(Progress& progress, const char* phase, const ObjectFn
   const memory::AddressSpace& mem = heap_.memory();
   return ParallelPages(page_count, threads_, progress, phase, [&](size_t pi, unsigned w) {
     v8::MapCache& maps = *caches[w];
-    index_.ForEachObjectInPage(pi, [&](uint32_t ordinal, uint64_t addr) {
+    const heap::Page& page = index_.page(pi);
+    const uint8_t* area = mem.Span(page.area_start, page.area_end - page.area_start);
+    index_.VisitPage(pi, [&](uint32_t ordinal, uint64_t addr) {
+      if (area && page.area_end - addr >= 64) {
+        // Fast path: the area is mapped; same size rule as Heap::SizeOf.
+        const uint64_t* words = reinterpret_cast<const uint64_t*>(area + (addr - page.area_start));
+        const v8::MapInfo* map = words[0] ? maps.Get(words[0]) : nullptr;
+        if (!map) return true;
+        uint64_t size = map->instance_size != 0 ? map->instance_size : heap_.SizeFromWords(words, 8, *map).value_or(0);
+        fn(w, ordinal, addr, map, size);
+        return true;
+      }
       auto map_word = mem.ReadU64(addr);
       const v8::MapInfo* map = map_word ? maps.Get(*map_word) : nullptr;
       if (!map) return true;

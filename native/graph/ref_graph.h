@@ -147,11 +147,11 @@ class RefGraph {
   unsigned threads_ = 1;
   std::vector<std::pair<uint64_t, uint64_t>> read_only_ranges_;  // object-area ranges of read-only pages
   Csr rev_;
-  std::vector<uint16_t> dist_;
-  std::vector<uint32_t> pre_;
-  std::vector<uint32_t> order_;
-  std::vector<uint32_t> idom_;
-  std::vector<uint64_t> retained_;
+  BigArray<uint16_t> dist_;
+  BigArray<uint32_t> pre_;
+  BigArray<uint32_t> order_;
+  BigArray<uint32_t> idom_;
+  BigArray<uint64_t> retained_;
   std::vector<heap::MapStats> live_map_stats_;
   GraphStats stats_;
   friend class GraphBuilder;

@@ -202,17 +202,7 @@ std::optional<uint64_t> HeapIndex::ObjectContaining(uint64_t addr) const {
 }
 
 void HeapIndex::ForEachObjectInPage(size_t page_index, const std::function<bool(uint32_t, uint64_t)>& fn) const {
-  if (page_index >= pages_.size()) return;
-  const PageIndex& pi = pages_[page_index];
-  uint64_t ordinal = pi.first_ordinal;
-  for (size_t w = 0; w < pi.bits.size(); ++w) {
-    uint64_t bits = pi.bits[w];
-    while (bits) {
-      uint64_t bit = w * 64 + __builtin_ctzll(bits);
-      bits &= bits - 1;
-      if (!fn(static_cast<uint32_t>(ordinal++), pi.page.area_start + 8 * bit)) return;
-    }
-  }
+  VisitPage(page_index, fn);
 }
 
 void HeapIndex::ForEachObject(const std::function<bool(uint32_t, uint64_t)>& fn) const {

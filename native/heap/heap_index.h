@@ -75,6 +75,28 @@ class HeapIndex {
   void ForEachObject(const std::function<bool(uint32_t, uint64_t)>& fn) const;
   // ForEachObjectInPage: the same for one page (index < page_count()).
   void ForEachObjectInPage(size_t page_index, const std::function<bool(uint32_t, uint64_t)>& fn) const;
+  // VisitPage: ForEachObjectInPage inlined, for the hot loops (no
+  // std::function call per object).
+  template <typename Fn>
+  void VisitPage(size_t page_index, Fn&& fn) const {
+    if (page_index >= pages_.size()) return;
+    const PageIndex& pi = pages_[page_index];
+    uint64_t ordinal = pi.first_ordinal;
+    const uint64_t* bits = pi.bits.data();
+    for (size_t w = 0, n = pi.bits.size(); w < n; ++w) {
+      uint64_t b = bits[w];
+      while (b) {
+        uint64_t bit = w * 64 + static_cast<uint64_t>(__builtin_ctzll(b));
+        b &= b - 1;
+        if (!fn(static_cast<uint32_t>(ordinal++), pi.page.area_start + 8 * bit)) return;
+      }
+    }
+  }
+  // The object-start bitmap of a page (bit i: an object at area_start + 8*i),
+  // its first ordinal and object count, for indexes built on top of this one.
+  const std::vector<uint64_t>& page_bits(size_t i) const { return pages_[i].bits; }
+  uint64_t page_first_ordinal(size_t i) const { return pages_[i].first_ordinal; }
+  uint32_t page_object_count(size_t i) const { return pages_[i].count; }
 
   // Memory used by the index itself, in bytes (for diagnostics/benchmarks).
   uint64_t memory_bytes() const;

@@ -161,7 +161,10 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       // on the previous object's size: prefetch ahead of the dependency chain.
       if (addr + 1024 < end) __builtin_prefetch(base + (addr - base_addr) + 1024);
       uint64_t map_word = words[0];
-      if (uint64_t limit = LabLimit(addr); limit > addr && (map_word == 0 || !cache_.Get(map_word))) {
+      const v8::MapInfo* map = map_word ? cache_.Get(map_word) : nullptr;
+      // Only a word that is not a map can start an allocation buffer's unused
+      // rest: look the (few) buffers up only then, not once per object.
+      if (uint64_t limit = map ? 0 : LabLimit(addr); limit > addr) {
         // The unused rest of an allocation buffer.
         uint64_t stop = std::min(limit, end);
         stats.unallocated_bytes += stop - addr;
@@ -196,7 +199,6 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
         addr = next;
         continue;
       }
-      const v8::MapInfo* map = cache_.Get(map_word);
       uint64_t size = 0;
       if (map && map->instance_size != 0 && map->instance_size <= end - addr) {
         size = map->instance_size;  // fixed-size objects: the common case

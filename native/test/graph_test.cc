@@ -147,7 +147,7 @@ TEST(SemiNcaMatchesNaiveDominatorsOnRandomGraphs) {
     Csr fwd = Build(n, edges);
     Csr rev = graph::Reverse(fwd);
     graph::DfsTree tree = graph::Dfs(fwd, 0, graph::Bitset(), NullProgress());
-    std::vector<uint32_t> idom = graph::ImmediateDominators(tree, rev, NullProgress());
+    auto idom = graph::ImmediateDominators(tree, rev, NullProgress());
     std::vector<uint32_t> want = NaiveDominators(n, edges, 0);
     bool ok = true;
     for (uint32_t v = 0; v < n; ++v) {
@@ -179,7 +179,7 @@ TEST(DfsRestrictedToLiveNodesAndRetainedSizesSumTheDominatorTree) {
   graph::DfsTree tree = graph::Dfs(fwd, 0, live, NullProgress());
   CHECK_EQ(tree.reached(), 5u);
   CHECK_EQ(tree.pre[5], 0u);
-  std::vector<uint32_t> idom = graph::ImmediateDominators(tree, rev, NullProgress());
+  auto idom = graph::ImmediateDominators(tree, rev, NullProgress());
   auto sizes = graph::RetainedSizes(tree, idom, [](uint32_t v) { return uint64_t{10} * (v + 1); });
   // idom: 1->0, 2->1, 3->0 (via 1 or 4), 4->0.
   CHECK_EQ(tree.order[idom[tree.pre[3]]], 0u);
