@@ -32,15 +32,28 @@ node node_modules/typescript/bin/tsc -p tsconfig.json
 # Scenario processes and shells that the tests crash on purpose (SIGSEGV,
 # SIGBUS, ...) inherit the preloaded runtime: ASan must leave their signals to
 # the kernel, or they would die of ASan's abort instead of the signal the test
-# expects. Memory errors in the addon are still caught by its instrumentation;
+# expects, and must not zero their core limit (disable_coredump, on by default
+# on 64-bit). Memory errors in the addon are still caught by its instrumentation;
 # a wild read it does not catch still kills the test process (a failure).
-SIGNALS="handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0"
+SIGNALS="handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:disable_coredump=0"
+
+# gdb (gcore, used by capture and the gcore-route tests) hangs attaching to a
+# process when the ASan runtime is preloaded into gdb itself: wrappers early on
+# PATH run gdb and gcore without LD_PRELOAD.
+WRAP=$OUT/bin
+mkdir -p "$WRAP"
+for tool in gdb gcore; do
+  real=$(command -v "$tool" || true)
+  [ -n "$real" ] || continue
+  printf '#!/bin/sh\nexec env -u LD_PRELOAD "%s" "$@"\n' "$real" >"$WRAP/$tool"
+  chmod +x "$WRAP/$tool"
+done
 
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
 [ $# -gt 0 ] || set -- test/e2e test/robustness
 status=0
-env CORESCOPE_ADDON="$ADDON" LD_PRELOAD="$LIBASAN" \
+env CORESCOPE_ADDON="$ADDON" LD_PRELOAD="$LIBASAN" PATH="$WRAP:$PATH" \
   ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$LOGS/asan:allocator_may_return_null=1:$SIGNALS" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$LOGS/ubsan" \
   npx vitest run "$@" || status=$?
