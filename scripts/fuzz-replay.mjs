@@ -5,8 +5,9 @@
 // and links it with the library, and runs each over its corpus folder. Any
 // crash, abort, sanitizer report or timeout fails.
 //
-// By default the library objects are those scripts/native-test.mjs compiled
-// just before (same flags), so `npm test` compiles only the fuzz targets.
+// By default the library objects are those node-gyp (npm run build:native)
+// or scripts/native-test.mjs compiled already, so `npm test` compiles only
+// the fuzz targets.
 // --sanitize compiles everything with AddressSanitizer + UBSan instead
 // (scripts/asan-test.sh does); objects are cached in build/fuzz-replay/
 // (rebuilt when a source or a header it includes changes).
@@ -76,18 +77,26 @@ function newestHeader(dir = join(root, 'native')) {
   return newest;
 }
 
-// sharedObject returns native-test.mjs's object for src when it is newer
-// than src and every header (its own staleness rule), else undefined. Its
-// flags are this script's plain flags.
-const sharedDir = join(root, 'build', 'native-test-obj');
+// sharedObject returns an object already compiled for src, when it is newer
+// than src and every header (native-test.mjs's staleness rule): node-gyp's
+// object for the addon (-O2 -fPIC, no N-API in library sources), else
+// native-test.mjs's; undefined when neither is fresh. Only without sanitizers.
+const sharedDirs = [
+  (src) => join(root, 'build', 'Release', 'obj.target', 'corescope', src.replace(/\.cc$/, '.o')),
+  (src) => join(root, 'build', 'native-test-obj', src.replace(/[/\\]/g, '_').replace(/\.cc$/, '.o')),
+];
 let headersMtime;
 function sharedObject(src) {
   if (sanitize || src.startsWith('native/fuzz/')) return undefined;
-  const obj = join(sharedDir, src.replace(/[/\\]/g, '_').replace(/\.cc$/, '.o'));
-  if (!existsSync(obj)) return undefined;
   headersMtime ??= newestHeader();
-  const t = statSync(obj).mtimeMs;
-  return t >= statSync(join(root, src)).mtimeMs && t >= headersMtime ? obj : undefined;
+  const srcMtime = statSync(join(root, src)).mtimeMs;
+  for (const objOf of sharedDirs) {
+    const obj = objOf(src);
+    if (!existsSync(obj)) continue;
+    const t = statSync(obj).mtimeMs;
+    if (t >= srcMtime && t >= headersMtime) return obj;
+  }
+  return undefined;
 }
 
 // compileAll compiles sources to objects, `jobs` at a time; returns object paths.

@@ -69,6 +69,7 @@ void ReadHashTableNames(const Heap& heap, uint64_t table, uint64_t n, size_t max
   for (int64_t e = 0; e < *cap; e++) {
     int64_t slot = 3 + 2 * e;
     auto key = heap.ReadField(table, kFixedArrayHeaderSize + 8 * slot);
+    if (!key) break;  // the table runs past the core's memory: stop, not 2^28 misses
     auto idx = SmiAt(heap, table, kFixedArrayHeaderSize + 8 * (slot + 1));
     if (!key || !idx || !IsStrong(*key) || *idx < 0 || static_cast<uint64_t>(*idx) >= names->size()) continue;
     if (auto s = heap.ReadString(*key, 256)) (*names)[static_cast<size_t>(*idx)] = s->utf8;

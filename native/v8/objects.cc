@@ -615,7 +615,7 @@ std::optional<uint64_t> Heap::StringLength(uint64_t obj) const {
   const MapInfo* m = MapOf(obj);
   if (!m || !IsString(*m)) return std::nullopt;
   auto len = mem_.ReadValue<int32_t>(Untag(obj) + off_->string_length);
-  if (!len || *len < 0) return std::nullopt;
+  if (!len || *len < 0 || static_cast<uint64_t>(*len) > limits::kMaxStringLength) return std::nullopt;
   return static_cast<uint64_t>(*len);
 }
 
@@ -987,7 +987,8 @@ std::optional<uint64_t> Heap::OwnDataProperty(uint64_t obj, const MapInfo& m, st
     uint64_t base = Untag(*dict) + static_cast<uint64_t>(o.fixed_data) + 8 * start;
     for (int64_t i = 0; i < capacity; ++i) {
       auto cell = mem_.ReadU64(base + 8 * static_cast<uint64_t>(i));
-      if (!cell || !IsStrong(*cell)) continue;
+      if (!cell) return std::nullopt;  // the table runs past the core's memory: stop, not 2^28 misses
+      if (!IsStrong(*cell)) continue;
       auto key = ReadField(*cell, 8);
       if (!key || !KeyIs(*key, name, symbol_description)) continue;
       auto details = ReadField(*cell, 16);

@@ -1,10 +1,13 @@
-// The corruption sweep: a real core of test/scenarios/population.js (system
-// node), cut at 20 offsets and with random bytes flipped in its ELF header,
-// program headers, notes, V8 page headers and heap objects (1,000+ variants,
-// fixed seed). Every variant goes through the public API (openCore, then
-// info, objects, stack, report, inspect and path/retainers where this build
-// has them) and must end with a result or a CorescopeError with a documented
-// code (not INTERNAL): never a crash, never a hang, never another error.
+// The corruption sweep: a real core of a small scenario (crash-value.js
+// throwing a plain object: node's own heap, ~4.5 MiB) cut at 20 offsets and
+// with random bytes flipped in its ELF header, program headers, notes, V8
+// page headers and heap objects (1,000+ variants, fixed seed). Every variant
+// goes through the public API, as the CLI commands do: openCore, then info,
+// objects, stack, path (core.retainers) and inspect of the thrown object
+// (its address taken from the pristine core), and report on every 4th
+// variant. Each must end with a result or a CorescopeError with a documented
+// code (not INTERNAL, exit code below 128): never a crash, never a hang, never
+// another error. The CLI only maps these to exit codes (src/api/errors.ts).
 //
 // Opening parses the executable's ~180,000 symbols (~0.2 s), so most
 // variants open the core with a copy of the same node whose .symtab keeps
@@ -12,12 +15,13 @@
 // reduceSymbols: same layout, build-id and .eh_frame); the truncations and
 // every 20th flip use the real executable.
 //
-// The variants run in child processes (sweep-child.mjs) because a crash of
-// the in-process addon would kill the test worker; a child that dies or
-// stops answering is recorded against the variant it was running, its core
-// copy is restored and a new child goes on with the next variant. The
-// variants are split into CORESCOPE_SWEEP_JOBS (default 2) shards, each with
-// its own copy of the core.
+// The variants run in long-lived child processes (sweep-child.mjs), one per
+// shard, because a crash of the in-process addon would kill the test worker;
+// a child that dies or stops answering within kVariantTimeoutMs is recorded
+// against the variant it was running, its core copy is restored and a new
+// child goes on with the next variant. The variants are split into
+// CORESCOPE_SWEEP_JOBS (default 2) shards, each with its own copy of the core.
+// The counts are printed and written to $CORESCOPE_SWEEP_SUMMARY when set.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,17 +33,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPageChunks, readElf, reduceSymbols } from '../../scripts/fuzz-corpus.mjs';
 import { openCore } from '../../src/index.js';
 import { makeCore, REPO, type MadeCore } from '../support/make-core.js';
-import { ERRORS } from '../../src/api/errors.js';
+import { primaryVersion } from '../support/node-versions.js';
+import { ERRORS, isErrorCode } from '../../src/api/errors.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SEED = 0x5eed_c0de;
 const kTruncations = 20;
 // Flipped-byte variants per region (1,050 in all).
 const kFlips = { 'elf-header': 100, 'program-headers': 250, notes: 250, 'page-headers': 200, 'heap-objects': 250 };
-const kVariantTimeoutMs = 20_000;  // a variant slower than this is a hang
-// The whole sweep measured 741 s on a machine loaded by eight builds; on an
-// idle CI machine it is far shorter. The bound guards a hang, not a speed.
-const kSweepTimeoutMs = 40 * 60_000;
+// A variant (open + every operation) slower than this is a hang. Variants
+// take well under a second; the bound leaves room for a loaded CI machine.
+const kVariantTimeoutMs = 15_000;
+// The whole sweep takes ~2-3 min on an idle 2-core machine; this bound only
+// guards against a hang that the per-variant bound somehow misses.
+const kSweepTimeoutMs = 12 * 60_000;
+const kReportEvery = 4;
 const kJobs = Math.max(1, Number(process.env.CORESCOPE_SWEEP_JOBS ?? 2));
 
 type Exe = 'real' | 'reduced';
@@ -51,6 +59,8 @@ interface Outcome {
   i: number;
   ops?: Record<string, string>;
   ms?: number;
+  /** cpuMs is the child's CPU time (user + system) for the variant. */
+  cpuMs?: number;
   crash?: string;
   hang?: boolean;
 }
@@ -189,28 +199,20 @@ async function sweep(planPath: string, first: number, end: number, core: string,
 }
 
 /**
- * pickAddress finds a heap object in the pristine core for inspect and
- * path/retainers: a LeakyThing when this build lists instances, else the
- * thrown Error that the crash report finds.
+ * pickAddress returns the address of the thrown object in the pristine core
+ * (the report finds it), for inspect and path; it must exist, or the sweep
+ * would silently skip them.
  */
-async function pickAddress(made: MadeCore): Promise<string | undefined> {
+async function pickAddress(made: MadeCore): Promise<string> {
   const core = await openCore(made.corePath, { executable: made.exe });
-  const c = core as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   try {
-    if (typeof c.instances === 'function' && core.supports('instances')) {
-      const r = (await c.instances('LeakyThing', { limit: 1 })) as { instances?: Array<{ address?: string }> };
-      if (r.instances?.[0]?.address) return r.instances[0].address;
-    }
-    if (core.supports('report')) {
-      const r = (await core.report()) as unknown as { error?: { address?: string }; thrown?: { value?: string } };
-      return r.error?.address ?? r.thrown?.value;
-    }
-  } catch {
-    // No address: inspect and path/retainers are skipped.
+    const r = (await core.report()) as unknown as { thrown?: { value?: string } };
+    const address = r.thrown?.value;
+    if (!address) throw new Error(`no thrown value in the pristine core: ${JSON.stringify(r.thrown)}`);
+    return address;
   } finally {
     await core.close();
   }
-  return undefined;
 }
 
 describe('corruption sweep', () => {
@@ -218,7 +220,7 @@ describe('corruption sweep', () => {
   let dir: string;
 
   beforeAll(async () => {
-    made = await makeCore('population', 20);
+    made = await makeCore('crash-value', primaryVersion(), { args: ['object'] });
     dir = mkdtempSync(join(tmpdir(), 'corescope-sweep-'));
   });
   afterAll(() => {
@@ -239,6 +241,7 @@ describe('corruption sweep', () => {
         pristine,
         executables: { real: made.exe, reduced },
         address: await pickAddress(made),
+        reportEvery: kReportEvery,
         variants,
       };
       const planPath = join(dir, 'plan.json');
@@ -255,25 +258,35 @@ describe('corruption sweep', () => {
       const outcomes = (await Promise.all(shards)).flat();
       const seconds = (Date.now() - t0) / 1000;
 
-      // Tally: results and error codes per operation, crashes, hangs, times.
-      const byCode: Record<string, number> = {};
+      // Tally: per operation, results and error codes; per variant, whether
+      // every operation gave a result, the open was refused, or some
+      // operations ended with an error; crashes, hangs, times.
+      const perOp: Record<string, Record<string, number>> = {};
       const unclean: string[] = [];
-      let ok = 0;
+      let allResults = 0;
+      let openRefused = 0;
+      let someErrors = 0;
+      let maxExitCode = 0;
       let maxMs = 0;
       let slowest = -1;
+      let cpuMs = 0;
       for (const o of outcomes) {
+        cpuMs += o.cpuMs ?? 0;
         if (o.ms !== undefined && o.ms > maxMs) {
           maxMs = o.ms;
           slowest = o.i;
         }
         if (!o.ops) continue;
-        const codes = Object.values(o.ops).filter((c) => c !== 'ok');
-        if (codes.length === 0) ok++;
+        if (o.ops.open !== 'ok') openRefused++;
+        else if (Object.values(o.ops).every((c) => c === 'ok')) allResults++;
+        else someErrors++;
         for (const [op, c] of Object.entries(o.ops)) {
+          const key = c.startsWith('UNCLEAN') ? 'UNCLEAN' : c;
+          perOp[op] ??= {};
+          perOp[op][key] = (perOp[op][key] ?? 0) + 1;
           if (c === 'ok') continue;
-          const key = `${op}:${c.startsWith('UNCLEAN') ? 'UNCLEAN' : c}`;
-          byCode[key] = (byCode[key] ?? 0) + 1;
-          if (!(c in ERRORS) || c === 'INTERNAL') unclean.push(`variant ${o.i} (${variants[o.i].region}) ${op}: ${c}`);
+          if (!isErrorCode(c) || c === 'INTERNAL') unclean.push(`variant ${o.i} (${variants[o.i].region}) ${op}: ${c}`);
+          else maxExitCode = Math.max(maxExitCode, ERRORS[c].exitCode);
         }
       }
       const crashes = outcomes.filter((o) => o.crash);
@@ -281,27 +294,41 @@ describe('corruption sweep', () => {
       const regionsSeen: Record<string, number> = {};
       for (const v of variants) regionsSeen[v.region] = (regionsSeen[v.region] ?? 0) + 1;
       const summary = {
-        address: plan.address ?? null,
-        core: `${made.nodeVersion} population, ${(statSync(pristine).size / 2 ** 20).toFixed(1)} MiB`,
+        core: `node ${made.nodeVersion} crash-value object, ${(statSync(pristine).size / 2 ** 20).toFixed(1)} MiB`,
+        address: plan.address,
+        seed: `0x${SEED.toString(16)}`,
         variants: variants.length,
         regions: regionsSeen,
-        allOk: ok,
-        errorsByOpAndCode: Object.fromEntries(Object.entries(byCode).sort()),
+        variantsWithAllResults: allResults,
+        variantsOpenRefused: openRefused,
+        variantsWithSomeErrors: someErrors,
+        perOperation: Object.fromEntries(Object.entries(perOp).map(([op, m]) => [op, Object.fromEntries(Object.entries(m).sort())])),
+        maxExitCode,
         crashes: crashes.length,
-        hangs: hangs.length,
+        timeouts: hangs.length,
         unclean: unclean.length,
+        variantTimeoutMs: kVariantTimeoutMs,
         maxVariantMs: Math.round(maxMs),
         slowestVariant: slowest >= 0 ? { i: slowest, ...variants[slowest] } : undefined,
         seconds,
+        // CPU time of the variants (the children, all shards): what the sweep
+        // costs independent of how loaded the machine is.
+        cpuSeconds: Math.round(cpuMs / 1000),
         jobs: kJobs,
       };
       console.log(`corruption sweep: ${JSON.stringify(summary, null, 2)}`);
+      if (process.env.CORESCOPE_SWEEP_SUMMARY) writeFileSync(process.env.CORESCOPE_SWEEP_SUMMARY, JSON.stringify(summary, null, 2) + '\n');
 
       expect(crashes.map((c) => `variant ${c.i} (${JSON.stringify(variants[c.i] ?? null)}): ${c.crash}`)).toEqual([]);
       expect(hangs.map((h) => `variant ${h.i} (${JSON.stringify(variants[h.i])})`)).toEqual([]);
       expect(unclean.slice(0, 20)).toEqual([]);
       expect(outcomes.filter((o) => o.ops).length).toBe(variants.length - crashes.length - hangs.length);
+      expect(maxExitCode).toBeLessThan(128);
       expect(maxMs).toBeLessThan(kVariantTimeoutMs);
+      // The sweep reached every operation: some variants opened and ran them
+      // all to a result (flips in unused bytes), some were refused at open.
+      for (const op of ['info', 'objects', 'stack', 'path', 'inspect', 'report']) expect(perOp[op]?.ok ?? 0).toBeGreaterThan(0);
+      expect(openRefused).toBeGreaterThan(0);
     },
     kSweepTimeoutMs,
   );

@@ -21,18 +21,20 @@ const end = Number(process.argv[4]);
 const corePath = process.argv[5];
 const api = await import(pathToFileURL(plan.dist).href);
 
-// Every public method the sweep calls, when this build has it. Arguments are
-// small so each variant stays fast; `address` comes from the pristine core.
+// The operations run on every variant: the four commands of the issue
+// (info, objects, stack, path) and inspect, all cheap on a small core; plus
+// report, which re-walks the stacks, on every `plan.reportEvery`-th variant.
+// [name, native method that supports() checks, call]. `address` comes from the
+// pristine core.
 const OPS = [
-  ['info', (core) => core.info()],
-  ['objects', (core) => core.objects({ top: 10 })],
-  ['stack', (core) => core.stack()],
-  ['report', (core) => core.report()],
-  ['inspect', (core) => core.inspect(plan.address)],
-  ['path', (core) => core.path(plan.address, { maxPaths: 2 })],
-  ['retainers', (core) => core.retainers(plan.address, { maxPaths: 2 })],
+  ['info', 'info', (core) => core.info()],
+  ['objects', 'objects', (core) => core.objects({ top: 10 })],
+  ['stack', 'stack', (core) => core.stack()],
+  ['path', 'path', (core) => core.retainers(plan.address, { max: 2 })],
+  ['inspect', 'inspect', (core) => core.inspect(plan.address)],
+  ['report', 'report', (core) => core.report()],
 ];
-const NEEDS_ADDRESS = new Set(['inspect', 'path', 'retainers']);
+const NEEDS_ADDRESS = new Set(['inspect', 'path']);
 
 function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -45,20 +47,26 @@ function classify(err) {
   return `UNCLEAN:${name}:${String(err?.message ?? err).slice(0, 200)}`;
 }
 
-async function runVariant(v) {
+async function runVariant(i, v) {
   const out = {};
   let core;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const done = () => {
+    const cpu = process.cpuUsage(cpu0);
+    return { ops: out, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+  };
   try {
     core = await api.openCore(corePath, { executable: plan.executables[v.exe] });
     out.open = 'ok';
   } catch (err) {
     out.open = classify(err);
-    return { ops: out, ms: performance.now() - t0 };
+    return done();
   }
   try {
-    for (const [name, fn] of OPS) {
-      if (typeof core[name] !== 'function' || !core.supports(name)) continue;
+    for (const [name, method, fn] of OPS) {
+      if (!core.supports(method)) continue;
+      if (name === 'report' && i % plan.reportEvery !== 0) continue;
       if (NEEDS_ADDRESS.has(name) && !plan.address) continue;
       try {
         const r = await fn(core);
@@ -70,7 +78,7 @@ async function runVariant(v) {
   } finally {
     await core.close();
   }
-  return { ops: out, ms: performance.now() - t0 };
+  return done();
 }
 
 const fd = openSync(corePath, 'r+');
@@ -89,7 +97,7 @@ for (let i = first; i < end; i++) {
       return [off, b];
     });
   }
-  const r = await runVariant(v);
+  const r = await runVariant(i, v);
   if (v.kind === 'truncate') {
     if (i + 1 === end || plan.variants[i + 1].kind !== 'truncate') restoreAll();
   } else {
