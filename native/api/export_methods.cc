@@ -19,7 +19,7 @@ Result<std::string> ExportSnapshotMethod(Session& s, const Args& args, Progress&
   opts.live_only = !args.GetBool("all", false);
   opts.redact = args.GetBool("redact", false);
   auto t0 = std::chrono::steady_clock::now();
-  auto r = exporter::WriteHeapSnapshot(*v.value()->graph, v.value()->pages.get(), path, opts, progress);
+  auto r = exporter::WriteHeapSnapshot(*v.value()->graph, v.value()->pages, path, opts, progress);
   if (!r) return r.error();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const exporter::SnapshotStats& st = r.value();
