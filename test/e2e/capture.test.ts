@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../src/api/open-core.js';
 import { hasGcore } from '../../src/capture/capture-core.js';
 import { hasAddon, NO_ADDON, spawnCli } from '../support/cli.js';
-import { SCENARIOS } from '../support/make-core.js';
+import { SCENARIOS, scenarioEnv } from '../support/make-core.js';
 import { nodeBinary, primaryVersion } from '../support/node-versions.js';
 
 /** LeakProcess drives test/scenarios/leak-steps.js over stdin/stdout. */
@@ -24,7 +24,7 @@ class LeakProcess {
 
   constructor(node: string, env: NodeJS.ProcessEnv = {}) {
     // One malloc arena keeps the gcore dump smaller (each arena reserves 64 MiB gdb writes out).
-    this.child = spawn(node, [join(SCENARIOS, 'leak-steps.js')], { env: { ...process.env, MALLOC_ARENA_MAX: '1', ...env } });
+    this.child = spawn(node, [join(SCENARIOS, 'leak-steps.js')], { env: scenarioEnv({ MALLOC_ARENA_MAX: '1', ...env }) });
     this.pid = this.child.pid!;
     createInterface({ input: this.child.stdout }).on('line', (l) => {
       this.#lines.push(l);

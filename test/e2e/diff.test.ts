@@ -14,7 +14,7 @@ import { Core } from '../../src/api/core.js';
 import { hasGcore } from '../../src/capture/capture-core.js';
 import { gcoreLive } from '../../src/capture/live-capture.js';
 import { hasAddon, NO_ADDON, spawnCli } from '../support/cli.js';
-import { SCENARIOS } from '../support/make-core.js';
+import { SCENARIOS, scenarioEnv } from '../support/make-core.js';
 import { nodeBinary, primaryVersion } from '../support/node-versions.js';
 
 const K = 1234;
@@ -45,7 +45,7 @@ describe.skipIf(!canRun)(`diff of three captures of a leaking process ${canRun ?
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'corescope-diff-'));
     child = spawn(nodeBinary(primaryVersion()), [join(SCENARIOS, 'leak-steps.js')], {
-      env: { ...process.env, MALLOC_ARENA_MAX: '1', SCENARIO_LEAK_PER_STEP: String(K), SCENARIO_STABLE: String(STABLE) },
+      env: scenarioEnv({ MALLOC_ARENA_MAX: '1', SCENARIO_LEAK_PER_STEP: String(K), SCENARIO_STABLE: String(STABLE) }),
     });
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));

@@ -160,3 +160,14 @@ function lockIsStale(lock: string): boolean {
     return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/**
+ * scenarioEnv is the environment for a live scenario process the tests capture
+ * with gcore: the test's own, less a preloaded sanitizer runtime
+ * (scripts/asan-test.sh). The scenario never loads the addon, and gcore of a
+ * process with ASan's shadow memory takes minutes.
+ */
+export function scenarioEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, ASAN_OPTIONS: _asan, UBSAN_OPTIONS: _ubsan, ...rest } = process.env;
+  return { ...rest, ...extra };
+}
