@@ -243,28 +243,22 @@ Result<std::string> Objects(Session& s, const Args& args, Progress& progress) {
   opts.include_internal = args.GetBool("includeInternal", true);
   opts.closure_detail = args.GetBool("detail", true);
 
-  const v8::Heap* heap = nullptr;
-  const heap::PageTable* pages = nullptr;
-  const heap::HeapIndex* index = nullptr;
+  // The session's one heap walk; the graph (built on it) only for liveness or retained sizes.
+  auto base = GetHeapIndex(s, progress);
+  if (!base) return base.error();
+  const v8::Heap* heap = base.value()->heap.get();
+  const heap::PageTable* pages = base.value()->pages.get();
+  const heap::HeapIndex* index = base.value()->index.get();
   const graph::RefGraph* graph = nullptr;
   std::unordered_map<uint64_t, heap::ClosureStats> live_closures;
   if (!include_garbage || retained) {
     auto g = GetGraph(s, progress);
     if (!g) return g.error();
-    heap = g.value()->heap;
-    pages = g.value()->pages;
-    index = g.value()->index;
     graph = g.value()->graph.get();
     if (!include_garbage && opts.closure_detail && opts.by == heap::GroupBy::kConstructor) {
       live_closures = LiveClosures(*graph, progress);
       if (progress.Cancelled()) return MakeError(ErrorCode::kCancelled, "objects cancelled");
     }
-  } else {
-    auto r = GetHeapIndex(s, progress);
-    if (!r) return r.error();
-    heap = r.value()->heap.get();
-    pages = r.value()->pages.get();
-    index = r.value()->index.get();
   }
   const std::vector<heap::MapStats>& stats = include_garbage ? index->map_stats() : graph->live_map_stats();
   const auto& closures = include_garbage ? index->closures() : live_closures;
@@ -364,25 +358,17 @@ Result<std::string> Instances(Session& s, const Args& args, Progress& progress) 
     return MakeError(ErrorCode::kUsage, "instances: --limit must be between 0 and " + std::to_string(kMaxInstanceLimit));
   }
   const bool include_garbage = args.GetBool("includeGarbage", false);
-  const v8::Heap* heap_ptr = nullptr;
-  const heap::PageTable* pages = nullptr;
-  const heap::HeapIndex* index = nullptr;
+  auto base = GetHeapIndex(s, progress);
+  if (!base) return base.error();
+  const v8::Heap& heap = *base.value()->heap;
+  const heap::PageTable* pages = base.value()->pages.get();
+  const heap::HeapIndex* index = base.value()->index.get();
   const graph::RefGraph* graph = nullptr;
   if (!include_garbage) {
     auto g = GetGraph(s, progress);
     if (!g) return g.error();
-    heap_ptr = g.value()->heap;
-    pages = g.value()->pages;
-    index = g.value()->index;
     graph = g.value()->graph.get();
-  } else {
-    auto r = GetHeapIndex(s, progress);
-    if (!r) return r.error();
-    heap_ptr = r.value()->heap.get();
-    pages = r.value()->pages.get();
-    index = r.value()->index.get();
   }
-  const v8::Heap& heap = *heap_ptr;
   heap::Namer namer(heap, pages);
 
   // Which maps (and, for "(closure) f" names, which functions) match.
