@@ -58,6 +58,9 @@ class Session {
     caches_[key] = std::move(r.value());
     return raw;
   }
+  // Has reports whether `key` was already built (e.g. the graph, so that a
+  // later method can use it without paying for it).
+  bool Has(const std::string& key) const { return caches_.count(key) > 0; }
 
  private:
   std::unique_ptr<target::Target> target_;

@@ -6,13 +6,20 @@
 // signature from other methods. Knows the JSON shapes; the work is in ../stack.
 #include <algorithm>
 #include <cinttypes>
+#include <functional>
+#include <optional>
+#include <unordered_map>
 #include <map>
 #include <cstdio>
 
+#include "api/graph_session.h"
 #include "api/heap_session.h"
 #include "api/methods.h"
 #include "heap/heap_index.h"
+#include "heap/naming.h"
 #include "heap/page_table.h"
+#include "heap/type_histogram.h"
+#include "stack/js_timers.h"
 #include "stack/libuv.h"
 #include "stack/stack_walker.h"
 #include "stack/thrown_value.h"
@@ -154,24 +161,16 @@ void WriteError(JsonWriter& w, const stack::ErrorDescription& d) {
 
 
 constexpr size_t kTopTypes = 10;
+constexpr size_t kMaxTimers = 1000;
 
-// HistogramName groups objects the way a heap snapshot names them: JS
-// objects by constructor, strings and code together, the rest by type.
-std::string HistogramName(const v8::Heap& heap, const v8::MapInfo& m) {
-  const v8::InstanceTypes& types = heap.types();
-  if (heap.IsString(m)) return "(string)";
-  if (types.Has(m.instance_type, v8::kTypeCode)) return "(compiled code)";
-  if (heap.IsJSFunction(m)) return "(closure)";
-  if (types.IsJSObject(m.instance_type)) {
-    std::string ctor = heap.ConstructorName(m);
-    if (!ctor.empty()) return ctor;
-  }
-  return "(" + types.DisplayName(m.instance_type) + ")";
-}
-
-// WriteHeapSummary writes object totals, the top types by shallow size and
-// the ArrayBuffer backing stores (external memory) from the heap index.
-void WriteHeapSummary(JsonWriter& w, Session& s, const StackHeap& sh, Progress& progress) {
+// WriteHeapSummary writes object totals, the top types and the ArrayBuffer
+// backing stores (external memory) from the heap index. Types are named as
+// `objects` names them (heap/naming.h, closures as one "(closure)" row).
+// With the reference graph (already built in this session, or `retained`
+// asked for) the rows are live objects ranked by retained size; without it,
+// every object present (garbage too) ranked by shallow size: `rankedBy` and
+// `live` say which.
+void WriteHeapSummary(JsonWriter& w, Session& s, const StackHeap& sh, bool want_retained, Progress& progress) {
   w.BeginObject();
   if (!sh.views) {
     w.FieldBool("available", false).Field("reason", sh.problem.empty() ? "no V8 heap" : sh.problem);
@@ -187,30 +186,72 @@ void WriteHeapSummary(JsonWriter& w, Session& s, const StackHeap& sh, Progress& 
   HeapViews* views = indexed.value();
   const v8::Heap& heap = *views->heap;
   const heap::HeapIndex& index = *views->index;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> by_name;  // name -> (count, bytes)
-  std::vector<uint32_t> buffer_maps;
-  for (uint32_t id = 0; id < index.map_stats().size(); ++id) {
-    const heap::MapStats& st = index.map_stats()[id];
-    const v8::MapInfo* m = heap.MapById(id);
-    if (!st.count || !m) continue;
-    auto& e = by_name[HistogramName(heap, *m)];
-    e.first += st.count;
-    e.second += st.bytes;
-    if (m->instance_type == heap.types().js_array_buffer) buffer_maps.push_back(id);
+  const graph::RefGraph* graph = nullptr;
+  std::string graph_problem;
+  if (want_retained || s.Has("graph:views")) {
+    auto g = GetGraph(s, progress);
+    if (g) graph = g.value()->graph.get();
+    else graph_problem = g.error().message;  // fall back to shallow sizes, and say why
   }
-  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> rows(by_name.begin(), by_name.end());
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.second.second != b.second.second ? a.second.second > b.second.second : a.first < b.first;
+  heap::HistogramOptions opts;
+  opts.by = heap::GroupBy::kConstructor;
+  opts.closure_detail = false;
+  heap::Namer namer(heap, views->pages.get());
+  std::function<bool(uint64_t)> counted;
+  if (graph) counted = [graph](uint64_t addr) { return graph->IsLive(graph->NodeOf(addr)); };
+  const std::unordered_map<uint64_t, heap::ClosureStats> no_closures;
+  heap::Histogram h = heap::BuildHistogram(heap, graph ? graph->live_map_stats() : index.map_stats(), no_closures, namer,
+                                           opts, index.per_object_names(), counted);
+  std::vector<std::optional<uint64_t>> retained(h.rows.size());
+  if (graph) {
+    std::vector<uint32_t> group_of_map(heap.map_count(), graph::RefGraph::kNoGroup);
+    for (uint32_t row = 0; row < h.rows.size(); ++row) {
+      for (uint32_t id : h.rows[row].map_ids) {
+        if (id < group_of_map.size()) group_of_map[id] = row;
+      }
+    }
+    auto rs = graph->RetainedByGroup(group_of_map, static_cast<uint32_t>(h.rows.size()), progress);
+    if (rs) {
+      for (size_t i = 0; i < h.rows.size() && i < rs.value().size(); ++i) {
+        if (!h.rows[i].map_ids.empty()) retained[i] = rs.value()[i];
+      }
+    } else {
+      graph_problem = rs.error().message;
+      graph = nullptr;
+    }
+  }
+  // Rows named object by object have no retained size; they rank by their
+  // shallow size, a lower bound of it.
+  std::vector<size_t> order(h.rows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto key = [&](size_t i) { return graph ? retained[i].value_or(h.rows[i].shallow_size) : h.rows[i].shallow_size; };
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (key(a) != key(b)) return key(a) > key(b);
+    return h.rows[a].name < h.rows[b].name;
   });
   w.FieldBool("available", true);
   w.FieldUint("objects", index.object_count());
   w.FieldUint("bytes", index.stats().object_bytes);
+  w.Field("rankedBy", graph ? "retained" : "shallow");
+  w.FieldBool("live", graph != nullptr);
+  if (graph) w.FieldUint("liveObjects", h.objects).FieldUint("liveBytes", h.shallow_size);
+  if (!graph_problem.empty()) w.Field("retainedUnavailable", graph_problem);
   w.Key("topTypes").BeginArray();
-  for (size_t i = 0; i < rows.size() && i < kTopTypes; ++i) {
-    w.BeginObject().Field("name", rows[i].first).FieldUint("count", rows[i].second.first);
-    w.FieldUint("bytes", rows[i].second.second).EndObject();
+  for (size_t k = 0; k < order.size() && k < kTopTypes; ++k) {
+    const heap::HistogramRow& row = h.rows[order[k]];
+    w.BeginObject().Field("name", row.name).FieldUint("count", row.count).FieldUint("bytes", row.shallow_size);
+    if (graph) {
+      w.Key("retainedBytes");
+      if (retained[order[k]]) w.Uint(*retained[order[k]]); else w.Null();
+    }
+    w.EndObject();
   }
   w.EndArray();
+  std::vector<uint32_t> buffer_maps;
+  for (uint32_t id = 0; id < index.map_stats().size(); ++id) {
+    const v8::MapInfo* m = heap.MapById(id);
+    if (index.map_stats()[id].count && m && m->instance_type == heap.types().js_array_buffer) buffer_maps.push_back(id);
+  }
   // External memory: the byte lengths of every JSArrayBuffer present.
   uint64_t buffers = 0, external = 0;
   if (!buffer_maps.empty()) {
@@ -272,9 +313,23 @@ Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
   stack::WriteLibuv(w, t, heap);
   w.Key("heap");
   if (args.GetBool("heap", true)) {
-    WriteHeapSummary(w, s, sh, progress);
+    WriteHeapSummary(w, s, sh, args.GetBool("retained"), progress);
   } else {
     w.BeginObject().FieldBool("available", false).Field("reason", "not asked for").EndObject();
+  }
+  // The JS timers (node runs them all on one libuv timer): from the heap
+  // index the summary built; live ones only when the graph exists.
+  w.Key("timers");
+  if (args.GetBool("heap", true) && sh.views && s.Has("heap:views") && sh.views->index) {
+    const graph::RefGraph* graph = nullptr;
+    if (s.Has("graph:views")) {
+      if (auto g = GetGraph(s, progress)) graph = g.value()->graph.get();
+    }
+    std::function<bool(uint64_t)> live;
+    if (graph) live = [graph](uint64_t addr) { return graph->IsLive(graph->NodeOf(addr)); };
+    stack::WriteJsTimers(w, stack::FindJsTimers(*sh.views->heap, *sh.views->index, walker.source_mapper(), live, kMaxTimers));
+  } else {
+    w.Null();
   }
   std::vector<std::string> warnings = walker.symbolizer().warnings();
   if (!sh.problem.empty()) warnings.push_back("no V8 heap views (" + sh.problem + ")");

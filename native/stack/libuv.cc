@@ -1,8 +1,12 @@
 // libuv loop and handles. See libuv.h.
 #include "stack/libuv.h"
 #include "util/limits.h"
+#include "v8/properties.h"
 
 #include <map>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace corescope::stack {
 namespace {
@@ -46,6 +50,95 @@ uint64_t OwnerOf(const memory::AddressSpace& mem, const v8::Heap* heap, uint64_t
     return *obj;
   }
   return 0;
+}
+
+// StringProp: a string-valued own property of a JS object.
+std::optional<std::string> StringProp(const v8::Heap& heap, uint64_t obj, std::string_view name) {
+  auto p = v8::FindProperty(heap, obj, name);
+  if (!p || p->is_accessor || p->raw_double || !v8::IsStrong(p->value)) return std::nullopt;
+  const v8::MapInfo* m = heap.MapOf(p->value);
+  if (!m || !heap.IsString(*m)) return std::nullopt;
+  auto s = heap.ReadString(p->value, 256);
+  if (!s) return std::nullopt;
+  return s->utf8;
+}
+
+std::string HostPort(const std::string& host, int64_t port) {
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// AddressProp reads a cached address object ({address, family, port}, as
+// net.Socket's _sockname / _peername) into "host:port".
+std::string AddressProp(const v8::Heap& heap, uint64_t obj, std::string_view name) {
+  auto p = v8::FindProperty(heap, obj, name);
+  if (!p || p->is_accessor || p->raw_double || !v8::IsStrong(p->value)) return "";
+  const v8::MapInfo* m = heap.MapOf(p->value);
+  if (!m || !heap.types().IsJSObject(m->instance_type)) return "";
+  auto host = StringProp(heap, p->value, "address");
+  auto port = v8::FindProperty(heap, p->value, "port");
+  if (!host || !port) return "";
+  int64_t n = -1;
+  if (port->raw_double) n = static_cast<int64_t>(port->double_value);
+  else if (v8::IsSmi(port->value)) n = v8::SmiValue(port->value);
+  if (n < 0 || n > 65535) return "";
+  return HostPort(*host, n);
+}
+
+// DescribeJsOwner finds the JS object that owns node's wrap object (the
+// wrap's `owner_symbol` property: net.Server and net.Socket set it) and
+// the addresses that object cached.
+void DescribeJsOwner(const v8::Heap& heap, UvHandle* u) {
+  auto props = v8::ReadNamedProperties(heap, u->owner, 32);
+  if (!props) return;
+  for (const v8::NamedProperty& p : props->items) {
+    if (!p.is_symbol || p.name != "Symbol(owner_symbol)" || p.is_accessor || !v8::IsStrong(p.value)) continue;
+    const v8::MapInfo* m = heap.MapOf(p.value);
+    if (!m || !heap.types().IsJSObject(m->instance_type)) return;
+    u->js_owner = p.value;
+    u->js_owner_name = heap.ConstructorNameOf(*m, p.value);
+    break;
+  }
+  if (!u->js_owner) return;
+  // A listening server: _connectionKey is "<4|6>:<address>:<port>" (net.js listenInCluster).
+  if (auto key = StringProp(heap, u->js_owner, "_connectionKey")) {
+    size_t first = key->find(':'), last = key->rfind(':');
+    if (first != std::string::npos && last > first) {
+      try {
+        int64_t port = std::stoll(key->substr(last + 1));
+        if (port >= 0 && port <= 65535) u->local = HostPort(key->substr(first + 1, last - first - 1), port);
+      } catch (...) {
+      }
+    }
+    u->listening = true;
+    return;
+  }
+  if (auto pipe = StringProp(heap, u->js_owner, "_pipeName")) {
+    u->local = *pipe;
+    u->listening = true;
+    return;
+  }
+  u->local = AddressProp(heap, u->js_owner, "_sockname");
+  u->remote = AddressProp(heap, u->js_owner, "_peername");
+  if (auto srv = v8::FindProperty(heap, u->js_owner, "server"); srv && !srv->is_accessor && v8::IsStrong(srv->value)) {
+    u->server = srv->value;
+  }
+}
+
+// InferListenPorts: a server asked to listen on port 0 keeps "…:0" in its
+// _connectionKey; the port the kernel chose is the local port of the
+// sockets it accepted (where their _sockname was cached).
+void InferListenPorts(std::vector<UvHandle>& handles) {
+  for (UvHandle& l : handles) {
+    if (!l.listening || l.local.size() < 2 || l.local.compare(l.local.size() - 2, 2, ":0") != 0) continue;
+    for (const UvHandle& a : handles) {
+      if (a.listening || !a.server || a.server != l.js_owner || a.local.empty()) continue;
+      size_t colon = a.local.rfind(':');
+      l.local = l.local.substr(0, l.local.size() - 1) + a.local.substr(colon + 1);
+      l.port_inferred = true;
+      break;
+    }
+  }
 }
 
 }  // namespace
@@ -102,9 +195,11 @@ UvLoopInfo ReadDefaultLoop(const target::Target& t, const v8::Heap* heap) {
       if (auto fd = mem.ReadValue<int32_t>(h + *fd_off); fd && *fd >= -1 && *fd < (1 << 20)) u.fd = *fd;
     }
     if (auto data = mem.ReadU64(h + kHandleData)) u.owner = OwnerOf(mem, heap, *data, &u.owner_name);
+    if (u.owner && heap) DescribeJsOwner(*heap, &u);
     info.handles.push_back(u);
     node = *next;
   }
+  InferListenPorts(info.handles);
   // Uptime: uv_loop_t.time is uv__hrtime in ms; node::per_process::node_start_time is hrtime in ns.
   auto start_sym = t.symbols().AddressOf("_ZN4node11per_process15node_start_timeE");
   if (start_sym) {
@@ -153,11 +248,19 @@ void WriteLibuv(JsonWriter& w, const target::Target& t, const v8::Heap* heap) {
     if (h.owner) {
       w.Key("owner").BeginObject().FieldHex("address", h.owner).Field("constructor", h.owner_name).EndObject();
     }
+    if (h.js_owner) {
+      w.Key("jsOwner").BeginObject().FieldHex("address", h.js_owner).Field("constructor", h.js_owner_name).EndObject();
+    }
+    if (h.listening) w.FieldBool("listening", true);
+    if (h.port_inferred) w.FieldBool("portInferred", true);
+    if (!h.local.empty()) w.Field("local", h.local);
+    if (!h.remote.empty()) w.Field("remote", h.remote);
     w.EndObject();
   }
   w.EndArray();
   w.FieldBool("handlesTruncated", info.handles_truncated);
-  w.Field("addresses", "unavailable: libuv does not keep socket addresses (getsockname needs the live fd)");
+  w.Field("addresses", "from node's JS objects where cached (a server's _connectionKey, a socket's _sockname/_peername); "
+                       "libuv itself keeps none");
   w.EndObject();
 }
 

@@ -112,7 +112,7 @@ export class Core {
 
   /** report returns the thrown value (with its cause chain), the crashing thread's stack, libuv handles and heap totals. */
   report(opts: ReportOptions = {}): Promise<CrashReport> {
-    return this.call('report', { args: opts.args, causeDepth: opts.causeDepth, heap: opts.heap }, opts);
+    return this.call('report', { args: opts.args, causeDepth: opts.causeDepth, heap: opts.heap, retained: opts.retained }, opts);
   }
 
   /**

@@ -265,7 +265,17 @@ export interface LibuvHandleInfo {
   ref: boolean;
   closing: boolean;
   fd: number | null;
+  /** owner: the JS object of node's wrap for this handle ("TCP", "Pipe", "Signal"...). */
   owner?: { address: Address; constructor: string };
+  /** jsOwner: the object owning that wrap (net.Server, net.Socket...), via its owner_symbol. */
+  jsOwner?: { address: Address; constructor: string };
+  /** listening: a server's listen socket. */
+  listening?: boolean;
+  /** portInferred: the server listened on port 0; its port is an accepted socket's local port. */
+  portInferred?: boolean;
+  /** local / remote: "host:port" as node's JS side cached them (absent when not cached). */
+  local?: string;
+  remote?: string;
 }
 
 export interface LibuvInfo {
@@ -284,6 +294,11 @@ export interface LibuvInfo {
 export interface ReportOptions extends CallOptions {
   /** heap: walk the heap for totals, top types and external memory (default true). */
   heap?: boolean;
+  /**
+   * retained ranks the top types by retained size over live objects (builds the reference
+   * graph). Also done without asking when this session already built the graph.
+   */
+  retained?: boolean;
   /** args adds receivers and arguments to the crashing thread's JS frames. */
   args?: boolean;
   /** causeDepth limits how deep the `cause` chain is followed (default 8). */
@@ -300,16 +315,45 @@ export interface CrashReport extends Versioned {
   thread: StackThread;
   libuv: LibuvInfo;
   heap: HeapSummary;
+  /** timers: pending setTimeout/setInterval/setImmediate objects; null without the heap walk. */
+  timers: JsTimerInfo[] | null;
   warnings: Warning[];
 }
 
-/** HeapSummary: object totals, top types by shallow size and ArrayBuffer backing stores. */
+/** JsTimerInfo: a pending Timeout (setTimeout/setInterval) or Immediate found in the heap. */
+export interface JsTimerInfo {
+  address: Address;
+  kind: 'Timeout' | 'Immediate';
+  delayMs: number | null;
+  repeat: boolean;
+  /** ref: false after timer.unref() (does not keep the loop alive). */
+  ref: boolean;
+  /** callback: the function's name, script and where it starts. */
+  callback: string;
+  script: string | null;
+  line: number | null;
+  column: number | null;
+}
+
+/**
+ * HeapSummary: object totals, the top types (named as `objects` names them) and ArrayBuffer
+ * backing stores. With the reference graph (asked for, or already built in this session) the
+ * top types are live objects ranked by retained size, else every object present by shallow size.
+ */
 export interface HeapSummary {
   available: boolean;
   reason?: string;
   objects?: number;
   bytes?: number;
-  topTypes?: Array<{ name: string; count: number; bytes: number }>;
+  /** rankedBy: what topTypes is sorted by; live: whether only live objects are counted in it. */
+  rankedBy?: 'retained' | 'shallow';
+  live?: boolean;
+  liveObjects?: number;
+  liveBytes?: number;
+  /** retainedUnavailable: why the graph could not be used (then rankedBy is "shallow"). */
+  retainedUnavailable?: string;
+  /** bytes: shallow size; retainedBytes (rankedBy "retained"): null for rows named object by object. */
+  topTypes?: Array<{ name: string; count: number; bytes: number; retainedBytes?: number | null }>;
   /** external: byte lengths of every JSArrayBuffer present in the heap (their backing stores live outside it). */
   external?: { arrayBuffers: number; arrayBufferBytes: number };
 }

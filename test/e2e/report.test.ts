@@ -11,8 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { crashSignature, scriptBasename } from '../../src/analyses/crash-signature.js';
 import { openCore } from '../../src/api/open-core.js';
-import type { CrashReport } from '../../src/api/types.js';
-import { redactEnvironment, type ReportDocument } from '../../src/cli/commands/report.js';
+import type { CrashReport, JsTimerInfo, LibuvInfo, ObjectsResult } from '../../src/api/types.js';
+import { collect, redactEnvironment, type ReportDocument } from '../../src/cli/commands/report.js';
 import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
@@ -27,13 +27,26 @@ async function reportOf(made: MadeCore): Promise<CrashReport> {
   }
 }
 
+/** lightDocOf: the report document built in-process, without the heap walk. */
+async function lightDocOf(made: MadeCore): Promise<ReportDocument> {
+  const core = await openCore(made.corePath, { executable: made.exe });
+  try {
+    return await collect(core, { heap: false });
+  } finally {
+    await core.close();
+  }
+}
+
 async function docOf(made: MadeCore): Promise<ReportDocument> {
   const run = await runCli(['report', made.corePath, '--exe', made.exe, '--json']);
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as ReportDocument;
 }
 
-/** EXTRA: the version the single-version cases (abort, segv, values, signatures) use. */
+/** SOCKETS_ENV: the crash-sockets scenario's extra environment, two of them secret-looking. */
+const SOCKETS_ENV = { SERVICE_API_TOKEN: 'tok-5e3c7a1f', DB_PASSWORD: 'hunter2-pw', SERVICE_REGION: 'eu-west-1' };
+
+/** EXTRA: the version the single-version cases (thrown non-Error values, human output, --group) use. */
 const EXTRA = testedVersions().includes(22) ? 22 : testedVersions()[0]!;
 
 describe('crash signatures and redaction (no core)', () => {
@@ -64,10 +77,22 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
   describe.each(testedVersions())('Node %i, uncaught Error with a cause chain', (major) => {
     let made: MadeCore;
     let rep: CrashReport;
+    let repAfterGraph: CrashReport;
+    let present: ObjectsResult;
+    let live: ObjectsResult;
 
     beforeAll(async () => {
       made = await makeCore('crash-timer', major, { args: ['7'] });
-      rep = await reportOf(made);
+      // One session, as `corescope shell` runs it: a report before and after the graph exists.
+      const core = await openCore(made.corePath, { executable: made.exe });
+      try {
+        rep = await core.report();
+        present = await core.objects({ includeGarbage: true });
+        live = await core.objects({ retained: true }); // builds the reference graph
+        repAfterGraph = await core.report();
+      } finally {
+        await core.close();
+      }
     });
 
     it('finds the thrown Error, its message and code', () => {
@@ -118,13 +143,51 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(h.objects).toBeGreaterThan(made.truth.counts.sessions!);
       const objects = h.topTypes!.find((t) => t.name === 'Object');
       expect(objects?.count).toBeGreaterThanOrEqual(made.truth.counts.sessions!);
-      // sorted by shallow size, at most 10
+      // No graph in this session yet: every object present, sorted by shallow size, at most 10.
+      expect(h.rankedBy).toBe('shallow');
+      expect(h.live).toBe(false);
       const sizes = h.topTypes!.map((t) => t.bytes);
       expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
-      expect(h.topTypes!.length).toBeLessThanOrEqual(10);
+      expect(h.topTypes!.length).toBe(10);
       const payload = made.truth.counts.payloadBytes!;
       expect(h.external!.arrayBufferBytes).toBeGreaterThanOrEqual(payload);
       expect(h.external!.arrayBufferBytes).toBeLessThan(payload + (1 << 20)); // node's own buffers are small
+    });
+
+    it('names the top types as `objects` does and gives the same counts and sizes (every object present)', () => {
+      // objects splits closures by function; the report keeps them as one "(closure)" row.
+      const rows = new Map(present.types.filter((t) => !t.name.startsWith('(closure)')).map((t) => [t.name, t]));
+      const closures = present.types.filter((t) => t.name.startsWith('(closure)'));
+      const largest = [...rows.values(), { name: '(closure)', count: closures.reduce((n, t) => n + t.count, 0), shallowSize: closures.reduce((n, t) => n + t.shallowSize, 0) }]
+        .sort((a, b) => b.shallowSize - a.shallowSize || (a.name < b.name ? -1 : 1)).slice(0, 10);
+      expect(rep.heap.topTypes!.map((t) => ({ name: t.name, count: t.count, bytes: t.bytes }))).toEqual(
+        largest.map((t) => ({ name: t.name, count: t.count, bytes: t.shallowSize })),
+      );
+      // One name per concept: V8 internal types by the snapshot's names, never raw instance types.
+      for (const t of rep.heap.topTypes!) expect(t.name).not.toMatch(/_TYPE\)?$/);
+    });
+
+    it('ranks live objects by retained size once the session has the reference graph, as `objects --retained` does', () => {
+      const h = repAfterGraph.heap;
+      expect(h.rankedBy).toBe('retained');
+      expect(h.live).toBe(true);
+      expect(h.liveObjects).toBe(live.totals.objects);
+      const byName = new Map(live.types.map((t) => [t.name, t]));
+      const keys = h.topTypes!.map((t) => t.retainedBytes ?? t.bytes);
+      expect(keys).toEqual([...keys].sort((a, b) => b - a));
+      expect(h.topTypes!.length).toBe(10);
+      for (const t of h.topTypes!) {
+        if (t.name === '(closure)') continue; // one row here, one per function in objects
+        const o = byName.get(t.name);
+        expect(o, t.name).toBeDefined();
+        expect({ count: t.count, bytes: t.bytes, retained: t.retainedBytes ?? undefined }, t.name).toEqual({
+          count: o!.count,
+          bytes: o!.shallowSize,
+          retained: o!.retainedSize,
+        });
+      }
+      // The scenario's sessions are alive (its array holds them).
+      expect(byName.get('Object')!.count).toBeGreaterThanOrEqual(made.truth.counts.sessions!);
     });
 
     it('says where it was thrown: the throw statement', () => {
@@ -134,21 +197,121 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
     });
   });
 
-  describe(`Node ${EXTRA}: signatures, other crash kinds, thrown values, --group`, () => {
-    const cores: Record<string, MadeCore> = {};
+  // The "leaking connections" case: two listening servers (an explicit port, port 0) and open
+  // connections, the addresses as the scenario read them just before crashing
+  // (truth.crash.servers / .sockets), the pending timers (truth.crash.timers), and --env.
+  describe.each(testedVersions())('Node %i: libuv handles of TCP servers with open connections, JS timers', (major) => {
+    interface SocketTruth { role: string; localAddress: string; localPort: number; remoteAddress: string; remotePort: number }
+    interface TimerTruth { callback: string; delayMs: number; repeat: boolean; ref: boolean }
+    let made: MadeCore;
+    let libuv: LibuvInfo;
+    let timers: JsTimerInfo[] | null;
+    let servers: Array<{ name: string; requestedPort: number; address: string; port: number }>;
+    let sockets: SocketTruth[];
 
     beforeAll(async () => {
-      cores.a = await makeCore('crash-timer', EXTRA, { args: ['7'] });
-      cores.b = await makeCore('crash-timer', EXTRA, { args: ['3'] });
-      cores.other = await makeCore('crash-timer', EXTRA, { args: ['3', 'other'] });
-      cores.abort = await makeCore('abort', EXTRA);
-      cores.segv = await makeCore('crash-segv', EXTRA);
-      cores.string = await makeCore('crash-value', EXTRA, { args: ['string'] });
-      cores.object = await makeCore('crash-value', EXTRA, { args: ['object'] });
+      made = await makeCore('crash-sockets', major, { env: SOCKETS_ENV });
+      const core = await openCore(made.corePath, { executable: made.exe });
+      try {
+        const rep = await core.report();
+        libuv = rep.libuv;
+        timers = rep.timers;
+      } finally {
+        await core.close();
+      }
+      const crash = made.truth.crash as unknown as { servers: typeof servers; sockets: SocketTruth[] };
+      servers = crash.servers;
+      sockets = crash.sockets;
     });
 
-    it('gives two crashes of one bug with different data the same signature, and another bug a different one', async () => {
-      const [a, b, other] = await Promise.all([docOf(cores.a!), docOf(cores.b!), docOf(cores.other!)]);
+    it("lists each server's listen socket with its address and port, owned by a Server (port 0: the port the kernel chose)", () => {
+      const listening = libuv.handles!.filter((h) => h.listening);
+      expect(listening.map((h) => h.local).sort()).toEqual(servers.map((sv) => `${sv.address}:${sv.port}`).sort());
+      for (const sv of servers) {
+        const h = listening.find((l) => l.local === `${sv.address}:${sv.port}`)!;
+        expect(h).toMatchObject({ type: 'tcp', active: true });
+        expect(h.jsOwner!.constructor).toBe('Server');
+        expect(h.owner!.constructor).toBe('TCP');
+        expect(Boolean(h.portInferred), sv.name).toBe(sv.requestedPort === 0);
+      }
+    });
+
+    it('lists every open connection with its local and remote port, owned by a Socket', () => {
+      const conns = libuv.handles!.filter((h) => h.type === 'tcp' && !h.listening);
+      expect(conns).toHaveLength(sockets.length);
+      const seen = conns.map((h) => `${h.local} -> ${h.remote}`).sort();
+      const want = sockets.map((s) => `${s.localAddress}:${s.localPort} -> ${s.remoteAddress}:${s.remotePort}`).sort();
+      expect(seen).toEqual(want);
+      for (const h of conns) {
+        expect(h.jsOwner!.constructor).toBe('Socket');
+        expect(h.fd).toBeGreaterThan(2);
+      }
+      expect(sockets.filter((s) => s.role === 'client')).toHaveLength(4);
+    });
+
+    it('lists the pending JS timers with delay, repeat, ref and the callback\'s file and line', () => {
+      const want = (made.truth.crash as unknown as { timers: TimerTruth[] }).timers;
+      expect(timers).not.toBeNull();
+      const lines = readFileSync(join(SCENARIOS, 'crash-sockets.js'), 'utf8').split('\n');
+      const got = timers!.filter((t) => scriptIs(t.script, 'crash-sockets.js'));
+      expect(got.map((t) => t.callback).sort()).toEqual(want.map((t) => t.callback).sort());
+      for (const w of want) {
+        const t = got.find((g) => g.callback === w.callback)!;
+        expect({ kind: t.kind, delayMs: t.delayMs, repeat: t.repeat, ref: t.ref }, w.callback).toEqual({ kind: 'Timeout', delayMs: w.delayMs, repeat: w.repeat, ref: w.ref });
+        const line = lines.findIndex((l) => l.includes(`function ${w.callback}()`));
+        expect(t.line).toBe(line + 1);
+        // Where the function starts: its `function` keyword or its parameter list.
+        expect(t.column).toBeGreaterThanOrEqual(lines[line]!.indexOf('function ') + 1);
+        expect(t.column).toBeLessThanOrEqual(lines[line]!.indexOf('() {}') + 1);
+      }
+      // The setImmediate running at the crash has fired: not pending.
+      expect(timers!.some((t) => t.callback === 'timerCallback')).toBe(false);
+    });
+
+    it('--env gives the environment the process started with, secret-looking values redacted', async () => {
+      if (major !== EXTRA) return;
+      const run = await runCli(['report', made.corePath, '--exe', made.exe, '--env', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const doc = JSON.parse(run.stdout) as ReportDocument;
+      const want = made.truth.environment.map((kv) =>
+        kv.startsWith('SERVICE_API_TOKEN=') || kv.startsWith('DB_PASSWORD=') ? `${kv.split('=')[0]}=<redacted>` : kv,
+      );
+      expect(doc.environment).toEqual(want);
+      expect(doc.environment).toContain('SERVICE_REGION=eu-west-1');
+      for (const secret of Object.values(SOCKETS_ENV).slice(0, 2)) expect(run.stdout).not.toContain(secret);
+      const plain = await runCli(['report', made.corePath, '--exe', made.exe, '--json']);
+      expect((JSON.parse(plain.stdout) as ReportDocument).environment).toBeUndefined();
+    });
+
+    it('prints the handles with owners and addresses in the human report', async () => {
+      if (major !== EXTRA) return;
+      const run = await runCli(['report', made.corePath, '--exe', made.exe]);
+      expect(run.code, run.stderr).toBe(0);
+      for (const sv of servers) expect(run.stdout).toMatch(new RegExp(`Server 0x[0-9a-f]+ \\(TCP\\)\\s+listening ${sv.address}:${sv.port}`));
+      for (const s of sockets) expect(run.stdout).toContain(`${s.localAddress}:${s.localPort} -> ${s.remoteAddress}:${s.remotePort}`);
+    });
+  });
+
+  // Per version (the issue's list): signatures, SIGABRT and SIGSEGV cores. The documents are
+  // built in-process with collect() and no heap walk (the stack, thrown value and signature do
+  // not need it), so each version adds only the making of four small cores.
+  describe.each(testedVersions())('Node %i: signatures, process.abort(), SIGSEGV', (major) => {
+    const docs: Record<string, ReportDocument> = {};
+    const made: Record<string, MadeCore> = {};
+
+    beforeAll(async () => {
+      made.a = await makeCore('crash-timer', major, { args: ['7'] }); // shared with stack.test.ts
+      made.b = await makeCore('crash-timer', major, { args: ['3'] });
+      made.other = await makeCore('crash-timer', major, { args: ['3', 'other'] });
+      made.abort = await makeCore('abort', major);
+      made.segv = await makeCore('crash-segv', major);
+      for (const [k, m] of Object.entries(made)) docs[k] = await lightDocOf(m);
+    });
+
+    it('gives two crashes of one bug with different data the same signature, and another bug a different one', () => {
+      const { a, b, other } = docs as Record<'a' | 'b' | 'other', ReportDocument>;
+      expect(a.error!.message).toBe(made.a!.truth.crash.message);
+      expect(b.error!.message).toBe(made.b!.truth.crash.message);
       expect(a.error!.message).not.toBe(b.error!.message);
       expect(a.process.commandLine).not.toEqual(b.process.commandLine);
       expect(a.signature.signature).toBe(b.signature.signature);
@@ -156,16 +319,16 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(other.signature.signature).not.toBe(a.signature.signature);
       expect(a.signature.parts[0]).toBe('error Error');
       expect(a.signature.parts.slice(1, 3)).toEqual(['crashNow crash-timer.js', 'handleRequest crash-timer.js']);
+      expect(other.signature.parts.slice(0, 3)).toEqual(['error TypeError', 'otherBug crash-timer.js', 'handleRequest crash-timer.js']);
     });
 
-    it('reports a process.abort() core (SIGABRT): a stack through libc, JS frames, no thrown value', async () => {
-      const made = cores.abort!;
-      const doc = await docOf(made);
+    it('reports a process.abort() core (SIGABRT): a stack through libc, JS frames, no thrown value', () => {
+      const doc = docs.abort!;
       expect(doc.crashKind).toBe('abort');
       expect(doc.error).toBeNull();
       expect(doc.thrown.found).toBe(false);
       expect(doc.thrown.reason).toMatch(/SIGABRT/);
-      if (made.route === 'crash') expect(doc.process.signal.name).toBe('SIGABRT');
+      if (made.abort!.route === 'crash') expect(doc.process.signal.name).toBe('SIGABRT');
       // The signal arrives in libc (no frame pointers): CFI from libc's .eh_frame gets out of it.
       expect(doc.stack.some((f) => f.unwoundBy === 'cfi')).toBe(true);
       expect(doc.stack.map((f) => f.function)).toContain('node::Abort');
@@ -173,15 +336,16 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       const abortLine = lines.findIndex((l) => /^\s*process\.abort\(\);/.test(l)) + 1;
       const js = jsFrames(doc.stack);
       expect(js[0]!.function).toBe('abortNow');
+      expect(scriptIs(js[0]!.script, 'abort.js')).toBe(true);
       expect(js[0]!.line).toBe(abortLine);
       expect(js.map((f) => f.function)).toContain('timerCallback');
     });
 
-    it('reports a SIGSEGV sent with process.kill: a stack with the JS caller, no thrown value', async () => {
-      const made = cores.segv!;
-      const doc = await docOf(made);
+    it('reports a SIGSEGV sent with process.kill: a stack with the JS caller, no thrown value', () => {
+      const doc = docs.segv!;
       expect(doc.crashKind).toBe('segfault');
       expect(doc.error).toBeNull();
+      expect(doc.thrown.found).toBe(false);
       expect(doc.thrown.reason).toMatch(/SIGSEGV/);
       const js = jsFrames(doc.stack);
       const site = siteOf('segvNow', 'crash-segv.js', 'KILL-SITE', 'process.kill(');
@@ -189,7 +353,20 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(segv).toBeDefined();
       expect(scriptIs(segv.script, 'crash-segv.js')).toBe(true);
       expect(segv.line).toBe(site.line);
+      expect(js.map((f) => f.function)).toContain('timerCallback');
       expect(doc.stack[0]!.kind).toBe('native');
+    });
+  });
+
+  describe(`Node ${EXTRA}: thrown values, human output, --group`, () => {
+    const cores: Record<string, MadeCore> = {};
+
+    beforeAll(async () => {
+      cores.a = await makeCore('crash-timer', EXTRA, { args: ['7'] });
+      cores.b = await makeCore('crash-timer', EXTRA, { args: ['3'] });
+      cores.other = await makeCore('crash-timer', EXTRA, { args: ['3', 'other'] });
+      cores.string = await makeCore('crash-value', EXTRA, { args: ['string'] });
+      cores.object = await makeCore('crash-value', EXTRA, { args: ['object'] });
     });
 
     it('reports a thrown string as a string, not an Error', async () => {

@@ -55,6 +55,8 @@ export interface MakeCoreOptions {
   mode?: 'crash' | 'gcore';
   snapshot?: boolean;
   args?: string[];
+  /** env: extra environment variables for the scenario (part of the cache key). */
+  env?: Record<string, string>;
 }
 
 /** cacheDir returns this run's core cache directory. */
@@ -75,7 +77,7 @@ export function cacheDir(): string {
 export async function makeCore(scenario: string, major: number | string, opts: MakeCoreOptions = {}): Promise<MadeCore> {
   const mode = opts.mode ?? 'crash';
   const version = pinnedVersion(major);
-  const key = [scenario, `node${version}`, mode, opts.snapshot ? 'snap' : '', ...(opts.args ?? [])].filter(Boolean).join('-');
+  const key = [scenario, `node${version}`, mode, opts.snapshot ? 'snap' : '', ...(opts.args ?? []), ...Object.keys(opts.env ?? {})].filter(Boolean).join('-');
   const dir = join(cacheDir(), key.replace(/[^A-Za-z0-9._-]/g, '_'));
   return withLock(dir, () => make(scenario, version, dir, mode, opts));
 }
@@ -91,6 +93,7 @@ async function make(scenario: string, version: string, dir: string, mode: 'crash
     CORESCOPE_OUT: dir,
     CORESCOPE_SCENARIO: scenario,
     ...(opts.snapshot ? { CORESCOPE_SNAPSHOT: '1' } : {}),
+    ...opts.env,
   };
   const capture = await captureCore({
     node: exe,

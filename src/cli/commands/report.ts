@@ -18,6 +18,8 @@ import { openCore } from '../../api/open-core.js';
 import type {
   CrashReport,
   InfoResult,
+  JsTimerInfo,
+  LibuvHandleInfo,
   LibuvInfo,
   SignalInfo,
   StackFrame,
@@ -36,6 +38,9 @@ export interface ReportCommandOptions {
   env?: boolean;
   group?: boolean;
   args?: boolean;
+  retained?: boolean;
+  /** heap: false skips the heap walk (top types, external memory); library callers only. */
+  heap?: boolean;
 }
 
 /** ReportError is the `error` of a report: the thrown value described. */
@@ -69,12 +74,20 @@ export interface ReportDocument extends Versioned {
     objects: number | null;
     objectBytes: number | null;
     spaces: Array<{ name: string; pages: number; bytes: number }>;
-    /** topTypes: the 10 largest types by shallow size (JS objects by constructor, "(string)", "(compiled code)", ...). */
-    topTypes: Array<{ name: string; count: number; bytes: number }> | null;
+    /**
+     * topTypes: the 10 largest types, named as `corescope objects` names them (JS objects by
+     * constructor, "(string)", "(array)", "(closure)", "(system) X", ...). rankedBy "retained":
+     * live objects by retained size (the reference graph was built: --retained, or already built
+     * in this shell session); "shallow": every object present (garbage too) by shallow size.
+     */
+    topTypes: Array<{ name: string; count: number; bytes: number; retainedBytes?: number | null }> | null;
+    rankedBy: 'retained' | 'shallow' | null;
     note?: string;
   };
   externalMemory: { available: boolean; arrayBufferBytes?: number; arrayBuffers?: number; reason?: string };
   libuv: LibuvInfo;
+  /** timers: pending JS timers (node runs them all on one libuv timer); null without the heap walk. */
+  timers: JsTimerInfo[] | null;
   signature: CrashSignature;
   /** environment is present with --env; values of secret-looking names are "<redacted>". */
   environment?: string[];
@@ -95,6 +108,7 @@ export function command(ctx: CliContext): Command {
     .option('--env', 'include the environment (secret-looking values redacted)')
     .option('--group', 'group the cores by crash signature (counts, example message, cores)')
     .option('--args', 'show receivers and arguments of JS frames')
+    .option('--retained', 'rank the top types by retained size over live objects (builds the reference graph)')
     .addHelpText(
       'after',
       '\nWith several cores, --json prints one JSON record per line (NDJSON); a core that cannot be read\n' +
@@ -119,7 +133,7 @@ export function redactEnvironment(env: string[]): string[] {
 /** collect builds the triage document of one opened core. */
 export async function collect(core: Core, opts: ReportCommandOptions = {}): Promise<ReportDocument> {
   const info: InfoResult = await core.info();
-  const rep: CrashReport = await core.report({ args: Boolean(opts.args) });
+  const rep: CrashReport = await core.report({ args: Boolean(opts.args), retained: Boolean(opts.retained), heap: opts.heap });
   const warnings: Warning[] = [...(info.warnings ?? []), ...(rep.warnings ?? [])];
   const errorCtor = rep.error ? (rep.error.type === 'error' || rep.error.type === 'object' ? rep.error.constructor ?? rep.error.type : rep.error.type) : null;
   const doc: ReportDocument = {
@@ -145,12 +159,14 @@ export async function collect(core: Core, opts: ReportCommandOptions = {}): Prom
       objectBytes: rep.heap.available ? rep.heap.bytes ?? null : null,
       spaces: info.heap ? info.heap.spaces : [],
       topTypes: rep.heap.available ? rep.heap.topTypes ?? [] : null,
+      rankedBy: rep.heap.available ? rep.heap.rankedBy ?? 'shallow' : null,
       ...(rep.heap.available ? {} : { note: `heap walk unavailable: ${rep.heap.reason ?? 'unknown'}` }),
     },
     externalMemory: rep.heap.available && rep.heap.external
       ? { available: true, ...rep.heap.external }
       : { available: false, reason: rep.heap.reason ?? 'the heap could not be walked' },
     libuv: rep.libuv,
+    timers: rep.timers ?? null,
     signature: crashSignature({ frames: rep.thread.frames, errorConstructor: errorCtor, crashKind: rep.crashKind }),
     warnings,
   };
@@ -285,7 +301,7 @@ export function render(doc: ReportDocument): string {
     table: stackLines,
   });
   sections.push(heapSection(doc));
-  sections.push(libuvSection(doc.libuv));
+  sections.push(libuvSection(doc.libuv, doc.timers));
   sections.push({
     title: 'crash signature',
     rows: [
@@ -338,15 +354,22 @@ function heapSection(doc: ReportDocument): Section {
       h.spaces.map((s) => [s.name, formatCount(s.pages), formatBytes(s.bytes)])));
   }
   if (h.topTypes?.length) {
-    table.push('', ...renderTable([{ header: 'type' }, { header: 'count', align: 'right' }, { header: 'size', align: 'right' }],
-      h.topTypes.map((t) => [t.name, formatCount(t.count), formatBytes(t.bytes)])));
+    const retained = h.rankedBy === 'retained';
+    rows.push(['top types', retained ? 'live objects by retained size' : 'by shallow size, garbage included (--retained: live objects by retained size)']);
+    table.push('', ...renderTable([
+      { header: 'type' }, { header: 'count', align: 'right' }, { header: 'shallow', align: 'right' },
+      ...(retained ? [{ header: 'retained', align: 'right' as const }] : []),
+    ], h.topTypes.map((t) => [
+      t.name, formatCount(t.count), formatBytes(t.bytes),
+      ...(retained ? [t.retainedBytes === null || t.retainedBytes === undefined ? '?' : formatBytes(t.retainedBytes)] : []),
+    ])));
   } else if (h.note) {
     rows.push(['top types', h.note]);
   }
   return { title: 'heap', rows, table };
 }
 
-function libuvSection(u: LibuvInfo): Section {
+function libuvSection(u: LibuvInfo, timers: JsTimerInfo[] | null): Section {
   if (!u.available) return { title: 'libuv', rows: [['loop', `unavailable (${u.reason})`]] };
   const by = Object.entries(u.activeByType ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   const active = (u.handles ?? []).filter((h) => h.active);
@@ -355,12 +378,39 @@ function libuvSection(u: LibuvInfo): Section {
     ['active handles', `${formatCount(active.length)}${by ? ` (${by})` : ''}, ${formatCount(u.activeHandles ?? 0)} keeping the loop alive`],
     ['active requests', formatCount(u.activeRequests ?? 0)],
   ];
-  const table = active.length
-    ? renderTable([{ header: 'handle' }, { header: 'type' }, { header: 'fd', align: 'right' }, { header: 'owner' }],
-        active.map((h) => [h.address, h.type, h.fd === null ? '' : String(h.fd), h.owner ? `${h.owner.constructor} ${h.owner.address}` : '']))
+  const table: string[] = active.length
+    ? renderTable([{ header: 'handle' }, { header: 'type' }, { header: 'fd', align: 'right' }, { header: 'owner' }, { header: 'address' }],
+        active.map((h) => [h.address, h.type, h.fd === null ? '' : String(h.fd), ownerText(h), addressText(h)]))
     : [];
   if (u.addresses) rows.push(['socket addresses', u.addresses]);
+  if (timers) {
+    rows.push(['JS timers', `${formatCount(timers.length)} pending (setTimeout/setInterval/setImmediate, all on node's one libuv timer)`]);
+    if (timers.length) {
+      table.push('', ...renderTable(
+        [{ header: 'timer' }, { header: 'kind' }, { header: 'delay', align: 'right' }, { header: 'callback' }],
+        timers.map((t) => [
+          t.address,
+          t.kind === 'Timeout' ? (t.repeat ? 'interval' : 'timeout') + (t.ref ? '' : ' (unref)') : 'immediate',
+          t.delayMs === null ? '' : `${t.delayMs} ms`,
+          `${t.callback}${t.script ? ` (${t.script}${t.line ? `:${t.line}:${t.column ?? 0}` : ''})` : ''}`,
+        ]),
+      ));
+    }
+  }
   return { title: 'libuv', rows, table };
+}
+
+/** ownerText names who owns a handle: "Server @0x… (TCP)", or the wrap alone. */
+function ownerText(h: LibuvHandleInfo): string {
+  if (h.jsOwner) return `${h.jsOwner.constructor} ${h.jsOwner.address}${h.owner ? ` (${h.owner.constructor})` : ''}`;
+  return h.owner ? `${h.owner.constructor} ${h.owner.address}` : '';
+}
+
+/** addressText: "listening 127.0.0.1:3000", "127.0.0.1:5000 -> 127.0.0.1:3000", or "" when not cached. */
+function addressText(h: LibuvHandleInfo): string {
+  if (h.listening) return h.local ? `listening ${h.local}${h.portInferred ? ' (asked port 0; port from an accepted socket)' : ''}` : 'listening';
+  if (!h.local && !h.remote) return '';
+  return `${h.local ?? '?'} -> ${h.remote ?? '?'}`;
 }
 
 /** scriptName is re-exported for tests that compare script basenames. */
