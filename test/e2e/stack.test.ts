@@ -4,14 +4,18 @@
 // token V8 reports the position of (the `throw` for the top frame, the
 // callee's name for call sites), so editing the scenario cannot silently
 // break the test. Also checks threads against truth.json and --args.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { openCore } from '../../src/api/open-core.js';
-import type { StackResult } from '../../src/api/types.js';
+import type { StackFrame, StackResult } from '../../src/api/types.js';
+import { render as renderStack } from '../../src/cli/commands/stack.js';
 import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { makeCore, type MadeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
-import { crashTimerSites, jsFrames, scriptIs } from '../support/scenario-sites.js';
+import { crashTimerSites, jsFrames, scriptIs, siteOf } from '../support/scenario-sites.js';
 
 describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, () => {
   describe.each(testedVersions())('Node %i, uncaught Error thrown from a timer', (major) => {
@@ -104,6 +108,56 @@ describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, (
       const dispatch = js[2]!;
       expect(dispatch.function).toBe('dispatch');
       expect(dispatch.argc).toBe(0);
+    });
+  });
+
+  // Frames of every tier: the scenario forces Turbofan and Sparkplug code with V8's natives
+  // syntax and records which tier V8 says each function reached (truth.crash.tiers).
+  describe.each(testedVersions())('Node %i, a throw through interpreted, baseline and optimized frames', (major) => {
+    let made: MadeCore;
+    let js: StackFrame[];
+    // The throw site's frame: interpreted, or baseline where V8 tiered throwDeep up itself.
+    let human: string;
+
+    beforeAll(async () => {
+      made = await makeCore('crash-optimized', major);
+      const core = await openCore(made.corePath, { executable: made.exe });
+      try {
+        const stack = await core.stack({ threads: 'crashed' });
+        js = jsFrames(stack.threads[0]!.frames);
+        human = renderStack(stack);
+      } finally {
+        await core.close();
+      }
+    });
+
+    it('labels each JS frame with the tier V8 reported for its frame at the throw', () => {
+      const tiers = (JSON.parse(readFileSync(join(made.dir, 'tiers.json'), 'utf8')) as { frames: Record<string, string> }).frames;
+      expect(js.slice(0, 3).map((f) => f.function)).toEqual(['throwDeep', 'viaBaseline', 'viaOptimized']);
+      expect(tiers).toMatchObject({ viaBaseline: 'baseline', viaOptimized: 'optimized' });
+      for (const f of js.slice(0, 3)) expect(f.kind, f.function!).toBe(`js-${tiers[f.function!]}`);
+    });
+
+    it('gives interpreted frames their exact line:column, the others the best position known and says which', () => {
+      const [deep, baseline, optimized] = js;
+      const site = siteOf('throwDeep', 'crash-optimized.js', 'THROW-SITE', 'throw');
+      if (deep!.kind === 'js-interpreted') {
+        expect({ line: deep!.line, column: deep!.column, positionKind: deep!.positionKind }).toEqual({ line: site.line, column: site.column, positionKind: 'exact' });
+      }
+      const frames = [[deep!, 'THROW-SITE', 'throw'], [baseline!, 'CALL-DEEP', 'throwDeep('], [optimized!, 'CALL-BASELINE', 'viaBaseline(']] as const;
+      for (const [f, marker, callee] of frames.filter(([f]) => f.kind !== 'js-interpreted')) {
+        expect(scriptIs(f.script, 'crash-optimized.js')).toBe(true);
+        const call = siteOf(f.function!, 'crash-optimized.js', marker, callee);
+        if (f.positionKind === 'exact') {
+          expect({ line: f.line, column: f.column }, f.function!).toEqual({ line: call.line, column: call.column });
+        } else {
+          // The function's own first line, and the output says so.
+          expect(f.positionKind, f.function!).toBe('function-start');
+          const start = siteOf(f.function!, 'crash-optimized.js', `function ${f.function}(`, 'function');
+          expect(f.line, f.function!).toBe(start.line);
+          expect(human).toContain(`${f.function} (${f.script}:${f.line}:${f.column}) (function start) [${f.kind}]`);
+        }
+      }
     });
   });
 

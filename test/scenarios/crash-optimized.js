@@ -2,8 +2,12 @@
 // throwDeep (interpreted, never optimized) ← viaBaseline (Sparkplug code)
 // ← viaOptimized (Turbofan code) ← timerCallback. The tiers are forced with
 // V8's natives syntax, enabled at run time so the scenario needs no node
-// flags. truth.crash.tiers says which tiers V8 reported for each function
-// (%GetOptimizationStatus), so a test knows what to expect on this version.
+// flags. V8 may still tier a function up on its own (throwDeep reaches
+// Sparkplug on Node 24+); what V8 says of each function's frame
+// (%GetOptimizationStatus) for the frames on the stack at the throw, in
+// <out>/tiers.json, so a test knows what to expect on this version.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import v8 from 'node:v8';
 
 import { crashPoint } from './lib.js';
@@ -21,7 +25,10 @@ const natives = {
 let armed = false;
 
 function throwDeep(n) {
-  if (armed) throw new Error(`deep failure ${n}`); // THROW-SITE
+  if (armed) {
+    recordFrameTiers();
+    throw new Error(`deep failure ${n}`); // THROW-SITE
+  }
   return n + 1;
 }
 
@@ -44,19 +51,34 @@ viaOptimized(2);
 natives.optimizeNext(viaOptimized);
 viaOptimized(3);
 
-// V8's OptimizationStatus bits: kTurboFanned 1 << 5 (with kOptimized 1 << 4),
-// kBaseline 1 << 15, kInterpreted 1 << 14 (src/runtime/runtime.h).
-function tier(f) {
-  const s = natives.status(f);
-  if (s & (1 << 4)) return 'optimized';
-  if (s & (1 << 15)) return 'baseline';
-  return 'interpreted';
+// recordFrameTiers writes <out>/tiers.json at the throw: what V8 says of
+// each function's frame now on the stack (truth.json is written earlier).
+function recordFrameTiers() {
+  const raw = {};
+  for (const f of [throwDeep, viaBaseline, viaOptimized]) raw[f.name] = natives.status(f);
+  const frames = {};
+  for (const [name, s] of Object.entries(raw)) frames[name] = frameTier(s);
+  writeFileSync(join(process.env.CORESCOPE_OUT, 'tiers.json'), JSON.stringify({ raw, frames }));
+}
+
+// The tier of the function's topmost frame, from V8's OptimizationStatus
+// bits (src/runtime/runtime.h): kIsExecuting 1 << 11,
+// kTopmostFrameIsTurboFanned 1 << 12, kTopmostFrameIsInterpreted 1 << 16,
+// kTopmostFrameIsBaseline 1 << 17, kTopmostFrameIsMaglev 1 << 19 up to V8
+// 13; V8 14 dropped a flag below them, so each is one bit lower there.
+const SHIFT = Number(process.versions.v8.split('.')[0]) >= 14 ? 1 : 0;
+function frameTier(s) {
+  const bit = (n) => (s & (1 << (n - SHIFT))) !== 0;
+  if (!bit(11)) return 'not-executing';
+  if (bit(16)) return 'interpreted';
+  if (bit(17)) return 'baseline';
+  if (bit(12) || bit(19)) return 'optimized';
+  return 'unknown';
 }
 
 setTimeout(function timerCallback() {
-  const tiers = { throwDeep: tier(throwDeep), viaBaseline: tier(viaBaseline), viaOptimized: tier(viaOptimized) };
   crashPoint('crash-optimized', {}, () => {
     armed = true;
     viaOptimized(10); // CALL-OPTIMIZED
-  }, { kind: 'uncaught', function: 'throwDeep', message: 'deep failure 10', tiers });
+  }, { kind: 'uncaught', function: 'throwDeep', message: 'deep failure 10' });
 }, 10);
