@@ -15,7 +15,7 @@ import type { CrashReport, JsTimerInfo, LibuvInfo, ObjectsResult } from '../../s
 import { collect, redactEnvironment, type ReportDocument } from '../../src/cli/commands/report.js';
 import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
-import { testedVersions } from '../support/node-versions.js';
+import { primaryVersion, testedVersions } from '../support/node-versions.js';
 import { crashTimerSites, jsFrames, scriptIs, siteOf } from '../support/scenario-sites.js';
 
 /** lightDocOf: the report document built in-process, without the heap walk. */
@@ -191,6 +191,7 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
     let made: MadeCore;
     let libuv: LibuvInfo;
     let timers: JsTimerInfo[] | null;
+    let uptime: number | null | undefined;
     let servers: Array<{ name: string; requestedPort: number; address: string; port: number }>;
     let sockets: SocketTruth[];
 
@@ -201,6 +202,7 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
         const rep = await core.report();
         libuv = rep.libuv;
         timers = rep.timers;
+        uptime = rep.libuv.uptimeSeconds;
       } finally {
         await core.close();
       }
@@ -232,6 +234,13 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
         expect(h.fd).toBeGreaterThan(2);
       }
       expect(sockets.filter((s) => s.role === 'client')).toHaveLength(4);
+    });
+
+    it("gives the uptime the process had at the crash (libuv's loop clock against node's start time)", () => {
+      const truth = (made.truth.crash as unknown as { uptimeSeconds: number }).uptimeSeconds;
+      // The loop clock is cached at the start of the loop iteration the crash happened in.
+      expect(uptime).toBeGreaterThan(truth - 1);
+      expect(uptime).toBeLessThanOrEqual(truth + 0.01);
     });
 
     it('lists the pending JS timers with delay, repeat, ref and the callback\'s file and line', () => {
@@ -354,6 +363,16 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       cores.other = await makeCore('crash-timer', EXTRA, { args: ['3', 'other'] });
       cores.string = await makeCore('crash-value', EXTRA, { args: ['string'] });
       cores.object = await makeCore('crash-value', EXTRA, { args: ['object'] });
+    });
+
+    it('says plainly that a gcore core of a live process has no thrown value', async () => {
+      const made = await makeCore('uncaught-error', primaryVersion(), { mode: 'gcore' }); // shared with info.test.ts
+      const doc = await lightDocOf(made);
+      expect(doc.crashKind).toBe('live-dump');
+      expect(doc.error).toBeNull();
+      expect(doc.thrown.found).toBe(false);
+      expect(doc.thrown.reason).toMatch(/live process \(gcore/);
+      expect(doc.stack.length).toBeGreaterThan(1);
     });
 
     it('gives a different bug in the same script, under the same caller, a different signature', async () => {

@@ -4,7 +4,8 @@
 // token V8 reports the position of (the `throw` for the top frame, the
 // callee's name for call sites), so editing the scenario cannot silently
 // break the test. Also checks threads against truth.json and --args.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,9 @@ import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { makeCore, type MadeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
 import { crashTimerSites, jsFrames, scriptIs, siteOf } from '../support/scenario-sites.js';
+
+/** LIBC: the system's libc, copied for the missing-library case. */
+const LIBC = ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libc.so.6'].find((p) => existsSync(p));
 
 describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, () => {
   describe.each(testedVersions())('Node %i, uncaught Error thrown from a timer', (major) => {
@@ -158,6 +162,49 @@ describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, (
           expect(human).toContain(`${f.function} (${f.script}:${f.line}:${f.column}) (function start) [${f.kind}]`);
         }
       }
+    });
+  });
+
+  // A SIGABRT core whose libc is not on this machine any more: the process ran with a copy of
+  // libc (LD_LIBRARY_PATH) that is deleted before the core is read. libc's frames are then
+  // module + offset, and without its .eh_frame the walk gets out of raise/abort by a
+  // validated stack scan and still reaches node::Abort and the JS frames.
+  describe.skipIf(!LIBC || process.arch !== 'x64')('a SIGABRT core whose libc file is gone', () => {
+    const major = testedVersions().includes(22) ? 22 : testedVersions()[0]!;
+    let made: MadeCore;
+    let frames: StackFrame[];
+    let libDir: string;
+
+    beforeAll(async () => {
+      libDir = mkdtempSync(join(tmpdir(), 'corescope-libc-'));
+      copyFileSync(LIBC!, join(libDir, 'libc.so.6'));
+      try {
+        made = await makeCore('abort', major, { env: { LD_LIBRARY_PATH: libDir } });
+      } finally {
+        rmSync(libDir, { recursive: true, force: true });
+      }
+      const core = await openCore(made.corePath, { executable: made.exe });
+      try {
+        frames = (await core.stack({ threads: 'crashed' })).threads[0]!.frames;
+      } finally {
+        await core.close();
+      }
+    });
+
+    it('names frames in the missing libc by module + offset, and recovers by a stack scan', () => {
+      const inLibc = frames.filter((f) => f.module?.endsWith('/libc.so.6'));
+      expect(inLibc.length).toBeGreaterThan(0);
+      for (const f of inLibc) {
+        expect(f.module).toBe(join(libDir, 'libc.so.6'));
+        expect(f.symbol).toBeUndefined();
+        expect(f.moduleOffset).toMatch(/^libc\.so\.6\+0x[0-9a-f]+$/);
+      }
+      expect(frames.some((f) => f.unwoundBy === 'scan')).toBe(true);
+      expect(frames.every((f) => f.unwoundBy !== 'cfi' || !f.module?.endsWith('/libc.so.6'))).toBe(true);
+      expect(frames.map((f) => f.function)).toContain('node::Abort');
+      const js = jsFrames(frames);
+      expect(js[0]!.function).toBe('abortNow');
+      expect(js.map((f) => f.function)).toContain('timerCallback');
     });
   });
 

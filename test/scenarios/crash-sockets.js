@@ -85,6 +85,8 @@ setImmediate(function timerCallback() {
       kind: 'uncaught',
       function: 'crashWithOpenSockets',
       message: `crashed with ${accepted.length} open connections`,
+      // process.uptime() right before the throw (the report reads it from libuv's loop clock).
+      uptimeSeconds: process.uptime(),
       servers: servers.map(({ name, requestedPort, server }) => ({ name, requestedPort, ...server.address() })),
       sockets,
       timers: [
