@@ -119,6 +119,7 @@ describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, (
   // syntax and records which tier V8 says each function reached (truth.crash.tiers).
   describe.each(testedVersions())('Node %i, a throw through interpreted, baseline and optimized frames', (major) => {
     let made: MadeCore;
+    let frames: StackFrame[];
     let js: StackFrame[];
     // The throw site's frame: interpreted, or baseline where V8 tiered throwDeep up itself.
     let human: string;
@@ -128,7 +129,8 @@ describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, (
       const core = await openCore(made.corePath, { executable: made.exe });
       try {
         const stack = await core.stack({ threads: 'crashed' });
-        js = jsFrames(stack.threads[0]!.frames);
+        frames = stack.threads[0]!.frames;
+        js = jsFrames(frames);
         human = renderStack(stack);
       } finally {
         await core.close();
@@ -140,6 +142,14 @@ describe.skipIf(!hasAddon)(`stack on crash cores ${hasAddon ? '' : NO_ADDON}`, (
       expect(js.slice(0, 3).map((f) => f.function)).toEqual(['throwDeep', 'viaBaseline', 'viaOptimized']);
       expect(tiers).toMatchObject({ viaBaseline: 'baseline', viaOptimized: 'optimized' });
       for (const f of js.slice(0, 3)) expect(f.kind, f.function!).toBe(`js-${tiers[f.function!]}`);
+    });
+
+    it('labels the Array.prototype.forEach between them a builtin frame', () => {
+      const i = frames.findIndex((f) => f.function === 'viaOptimized');
+      const caller = frames.slice(i + 1).find((f) => f.kind !== 'stub' && f.kind !== 'native');
+      expect(caller).toMatchObject({ kind: 'builtin', function: 'forEach' });
+      expect(caller!.symbol).toMatch(/^Builtins_ArrayForEach/);
+      expect(renderStack({ schemaVersion: 1, threads: [{ id: 1, name: '', crashed: false, signal: 0, stopReason: '', frames: [caller!] }], warnings: [] } as StackResult)).toMatch(/forEach \[builtin Builtins_ArrayForEach/);
     });
 
     it('gives interpreted frames their exact line:column, the others the best position known and says which', () => {

@@ -1,6 +1,7 @@
 // Scenario: an uncaught Error thrown through JS frames of every tier:
 // throwDeep (interpreted, never optimized) ← viaBaseline (Sparkplug code)
-// ← viaOptimized (Turbofan code) ← timerCallback. The tiers are forced with
+// ← viaOptimized (Turbofan code) ← Array.prototype.forEach (a builtin with
+// JS linkage) ← timerCallback. The tiers are forced with
 // V8's natives syntax, enabled at run time so the scenario needs no node
 // flags. V8 may still tier a function up on its own (throwDeep reaches
 // Sparkplug on Node 24+); what V8 says of each function's frame
@@ -79,6 +80,6 @@ function frameTier(s) {
 setTimeout(function timerCallback() {
   crashPoint('crash-optimized', {}, () => {
     armed = true;
-    viaOptimized(10); // CALL-OPTIMIZED
+    [10].forEach(viaOptimized); // CALL-OPTIMIZED: through a builtin frame (Array.prototype.forEach)
   }, { kind: 'uncaught', function: 'throwDeep', message: 'deep failure 10' });
 }, 10);
