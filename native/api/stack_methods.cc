@@ -110,6 +110,26 @@ void WriteWarnings(JsonWriter& w, const std::vector<std::string>& warnings) {
   w.EndArray();
 }
 
+// RefineCrashedFrames: baseline and optimized frames of the crashing thread
+// only know where their function starts; when an Error is being thrown,
+// V8's own positions are better: where it says the throw is (the top JS
+// frame, position_kind "thrown-at") and the frames it captured when the
+// Error was created ("error-stack"). See stack::RefineFromCapturedStack.
+void RefineCrashedFrames(stack::ThreadStack& ts, const stack::ThrownValue& tv, const stack::ErrorDescription* d) {
+  if (!tv.found) return;
+  for (stack::Frame& f : ts.frames) {
+    if (!f.function || !(stack::IsJsKind(f.kind) || f.kind == stack::FrameKind::kBuiltin)) continue;
+    if (f.position_kind != "exact" && f.position_kind != "error-stack" && tv.line && f.script &&
+        f.script_name == tv.script_name) {
+      f.line = tv.line;
+      f.column = tv.column;
+      f.position_kind = "thrown-at";
+    }
+    break;  // the top JS frame only
+  }
+  if (d) stack::RefineFromCapturedStack(ts, *d);
+}
+
 Result<std::string> Stack(Session& s, const Args& args, Progress& progress) {
   StackHeap sh = GetStackHeap(s, progress);
   const v8::Heap* heap = sh.views ? sh.views->heap.get() : nullptr;
@@ -123,6 +143,11 @@ Result<std::string> Stack(Session& s, const Args& args, Progress& progress) {
     threads.push_back(walker.Walk(s.target().core().threads()[0], true, static_cast<size_t>(max_frames)));
   } else {
     threads = walker.WalkAll(static_cast<size_t>(max_frames));
+  }
+  if (heap && !threads.empty() && threads[0].crashed) {
+    stack::ThrownValue tv = stack::FindThrownValue(s.target(), heap, walker.source_mapper(), threads[0]);
+    auto d = tv.found ? stack::DescribeThrown(*heap, walker.source_mapper(), tv.value, 0) : nullptr;
+    RefineCrashedFrames(threads[0], tv, d.get());
   }
   JsonWriter w;
   w.BeginObject();
@@ -301,12 +326,14 @@ Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
   }
   w.EndObject();
   w.Key("error");
+  std::unique_ptr<stack::ErrorDescription> d;
   if (tv.found && heap) {
-    auto d = stack::DescribeThrown(*heap, walker.source_mapper(), tv.value, static_cast<int>(args.GetInt("causeDepth", 8)));
+    d = stack::DescribeThrown(*heap, walker.source_mapper(), tv.value, static_cast<int>(args.GetInt("causeDepth", 8)));
     WriteError(w, *d);
   } else {
     w.Null();
   }
+  RefineCrashedFrames(crashed, tv, d.get());
   w.Key("thread");
   WriteThread(w, crashed, heap, args.GetBool("args"));
   w.Key("libuv");

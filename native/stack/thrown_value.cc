@@ -330,10 +330,7 @@ std::optional<std::string> InheritedName(const v8::Heap& heap, uint64_t obj) {
 }
 
 // CallSite: one frame V8 captured when the error was created.
-struct CallSite {
-  std::string function, script;
-  int32_t line = 0, column = 0;
-};
+using CallSite = CapturedFrame;
 
 // CallSiteFrom names one captured frame from its function, code object and
 // code offset (a bytecode offset when the code is bytecode).
@@ -355,6 +352,7 @@ std::optional<CallSite> CallSiteFrom(const v8::Heap& heap, const SourceMapper* m
       int64_t off = v8::SmiValue(*offset_word);
       if (code && off >= 0) pos = mapper->ScriptOffsetForBytecode(code, static_cast<int32_t>(off));
     }
+    cs.exact = pos.has_value();
     if (!pos && desc->start_position >= 0) pos = desc->start_position;
     if (!pos) {
       if (auto fp = v8::SharedPositions(heap, desc->shared)) pos = fp->token >= 0 ? fp->token : fp->start;
@@ -396,7 +394,8 @@ std::optional<CallSite> DecodeCallSite(const v8::Heap& heap, const SourceMapper*
 // formatted string, a FixedArray of CallSiteInfo, or an ErrorStackData
 // struct (V8 12+) holding either. Returns (text, source).
 std::optional<std::pair<std::string, std::string>> StackFromValue(const v8::Heap& heap, const SourceMapper* mapper,
-                                                                  uint64_t v, const std::string& header, int depth) {
+                                                                  uint64_t v, const std::string& header, int depth,
+                                                                  std::vector<CapturedFrame>* sites) {
   if (depth > 2 || !v8::IsStrong(v)) return std::nullopt;
   const v8::MapInfo* m = heap.MapOf(v);
   if (!m) return std::nullopt;
@@ -433,6 +432,7 @@ std::optional<std::pair<std::string, std::string>> StackFromValue(const v8::Heap
       }
       if (!cs) continue;
       ++decoded;
+      if (sites) sites->push_back(*cs);
       text += "\n    at ";
       std::string where = cs->script.empty() ? "<anonymous>" : cs->script;
       if (cs->line) where += ":" + std::to_string(cs->line) + ":" + std::to_string(cs->column);
@@ -445,7 +445,7 @@ std::optional<std::pair<std::string, std::string>> StackFromValue(const v8::Heap
   // ErrorStackData: {call_site_infos_or_formatted_stack, limit_or_stack_frame_infos}.
   if (!types.IsJSReceiver(m->instance_type)) {
     auto first = heap.ReadField(v, 8);
-    if (first) return StackFromValue(heap, mapper, *first, header, depth + 1);
+    if (first) return StackFromValue(heap, mapper, *first, header, depth + 1, sites);
   }
   return std::nullopt;
 }
@@ -469,7 +469,8 @@ void FillErrorFields(const v8::Heap& heap, const SourceMapper* mapper, uint64_t 
   if (!props) return;
   for (const v8::NamedProperty& p : props->items) {
     if (!p.is_private_symbol || p.is_accessor || p.raw_double) continue;
-    if (auto st = StackFromValue(heap, mapper, p.value, header, 0)) {
+    std::vector<CapturedFrame> sites;
+    if (auto st = StackFromValue(heap, mapper, p.value, header, 0, &sites)) {
       // Other private symbols hold strings too (V8 14 keeps the message
       // under one): a formatted stack starts with the header or has frames.
       if (st->second == "formatted" && st->first.rfind(header, 0) != 0 &&
@@ -478,10 +479,35 @@ void FillErrorFields(const v8::Heap& heap, const SourceMapper* mapper, uint64_t 
       }
       d.stack = st->first;
       d.stack_source = st->second;
+      d.captured = std::move(sites);
       return;
     }
   }
 }
+
+}  // namespace
+
+int RefineFromCapturedStack(ThreadStack& ts, const ErrorDescription& d) {
+  std::vector<Frame*> named;  // JS frames and builtins with JS linkage, as V8 captures them
+  for (Frame& f : ts.frames) {
+    if (f.function && (IsJsKind(f.kind) || f.kind == FrameKind::kBuiltin)) named.push_back(&f);
+  }
+  if (named.empty() || d.captured.empty()) return 0;
+  int refined = 0;
+  for (size_t i = 0; i < named.size() && i < d.captured.size(); ++i) {
+    Frame& f = *named[i];
+    const CapturedFrame& c = d.captured[i];
+    if (f.function_name != c.function || f.script_name != c.script) break;
+    if (f.position_kind == "exact" || f.position_kind == "thrown-at" || !c.line || !c.exact) continue;
+    f.line = c.line;
+    f.column = c.column;
+    f.position_kind = "error-stack";
+    ++refined;
+  }
+  return refined;
+}
+
+namespace {
 
 std::unique_ptr<ErrorDescription> Describe(const v8::Heap& heap, const SourceMapper* mapper, uint64_t value,
                                            int depth_left, std::set<uint64_t>& seen) {

@@ -40,6 +40,15 @@ struct ThrownValue {
 ThrownValue FindThrownValue(const target::Target& t, const v8::Heap* heap, const SourceMapper* mapper,
                             const ThreadStack& crashed);
 
+// CapturedFrame: one frame V8 captured when an Error was created (its
+// CallSiteInfo), with V8's own position for it: V8 summarizes baseline and
+// optimized frames to bytecode offsets, so these positions are exact.
+struct CapturedFrame {
+  std::string function, script;
+  int32_t line = 0, column = 0;
+  bool exact = false;  // from the captured offset (false: where the function starts)
+};
+
 // ErrorDescription: what a thrown value says about itself.
 struct ErrorDescription {
   uint64_t value = 0;
@@ -54,11 +63,22 @@ struct ErrorDescription {
   std::unique_ptr<ErrorDescription> cause;
   bool cause_cycle = false;    // the cause chain loops back
   bool cause_truncated = false;
+  std::vector<CapturedFrame> captured;  // the frames V8 captured (stack_source "call-sites")
 };
 
 // DescribeThrown describes a value and follows `cause` up to max_depth.
 std::unique_ptr<ErrorDescription> DescribeThrown(const v8::Heap& heap, const SourceMapper* mapper, uint64_t value,
                                                  int max_depth = 8);
+
+// RefineFromCapturedStack gives frames that only have a function-start
+// position (baseline, optimized) the exact position from the thrown
+// Error's captured frames, when the Error was created in the crashing
+// thread's top JS frame: then its captured frames are the stack's own JS
+// frames, matched in order by function and script until they differ.
+// Refined frames get position_kind "error-stack" (the top frame too, when
+// it is not interpreted: where the Error was created in it, the position
+// node prints in the error's stack). Returns how many.
+int RefineFromCapturedStack(ThreadStack& ts, const ErrorDescription& d);
 
 // PreviewValue renders a short, one-line preview of any tagged value
 // ("42", "'text'", "undefined", "Foo {} @0x..", "[Function: f]", "Array(3)").

@@ -182,11 +182,14 @@ export interface StackFrame {
   /** moduleOffset is "libc.so.6+0x1234" when the module has no usable symbols. */
   moduleOffset?: string;
   /**
-   * positionKind says how exact line/column are: "exact" (bytecode offset →
-   * source position), "function-start" (optimized or baseline code, or no
-   * source position table: where the function starts), "unknown".
+   * positionKind says where line/column come from: "exact" (an interpreted frame: its bytecode
+   * offset through the source position table), "thrown-at" (the top frame of an uncaught throw
+   * that is not interpreted: where V8's message object says the throw is), "error-stack"
+   * (baseline/optimized frames: V8's own position for this frame, captured in the thrown
+   * Error's stack, matched frame by frame), "function-start" (only where the function begins:
+   * the best known for baseline/optimized frames without a thrown Error), "unknown".
    */
-  positionKind?: 'exact' | 'function-start' | 'unknown';
+  positionKind?: 'exact' | 'thrown-at' | 'error-stack' | 'function-start' | 'unknown';
   /** frameType is V8's frame type for marker frames ("ExitFrame", "EntryFrame", ...). */
   frameType?: string;
   bytecodeOffset?: number;

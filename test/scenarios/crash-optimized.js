@@ -24,10 +24,13 @@ const natives = {
 };
 
 let armed = false;
+// argv[2] = "abort": process.abort() at the same place instead of throwing (no thrown value).
+const abortInstead = process.argv[2] === 'abort';
 
 function throwDeep(n) {
   if (armed) {
     recordFrameTiers();
+    if (abortInstead) process.abort();
     throw new Error(`deep failure ${n}`); // THROW-SITE
   }
   return n + 1;

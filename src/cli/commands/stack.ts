@@ -72,11 +72,18 @@ function threadTitle(t: StackThread): string {
   return `thread ${t.id}${name}${crashed}: ${plural(t.frames.length, 'frame')}`;
 }
 
+/** POSITION_NOTE: how a frame's line:column was found, when not from its own bytecode offset. */
+const POSITION_NOTE: Record<string, string> = {
+  'function-start': ' (function start)',
+  'thrown-at': ' (throw site from V8)',
+  'error-stack': " (from the thrown error's captured stack)",
+};
+
 /** frameLine renders one frame: JS as "fn (script:line:col) [kind]", native as "symbol [module]". */
 export function frameLine(f: StackFrame): string {
   if (f.kind.startsWith('js') || (f.kind === 'builtin' && f.script)) {
     const where = f.script ? `${f.script}${f.line ? `:${f.line}:${f.column ?? 0}` : ''}` : '<unknown script>';
-    const approx = f.positionKind === 'function-start' ? ' (function start)' : '';
+    const approx = POSITION_NOTE[f.positionKind ?? ''] ?? '';
     return `${f.function ?? '(anonymous)'} (${where})${approx} [${f.kind}]`;
   }
   if (f.kind === 'builtin' && f.function) return `${f.function} [builtin ${f.symbol ?? ''}]`.replace(' ]', ']');
