@@ -398,6 +398,22 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(doc.error!.preview).toBe("{ reason: 'plain object thrown', retry: false, code: 'E_PLAIN' }");
     });
 
+    it('--retained ranks the top types by retained size and says so; without it the report says shallow', async () => {
+      const [retained, shallow] = await Promise.all([
+        runCli(['report', cores.a!.corePath, '--exe', cores.a!.exe, '--retained', '--json']),
+        runCli(['report', cores.a!.corePath, '--exe', cores.a!.exe]),
+      ]);
+      expect(retained.code, retained.stderr).toBe(0);
+      const doc = JSON.parse(retained.stdout) as ReportDocument;
+      expect(doc.heap.rankedBy).toBe('retained');
+      const keys = doc.heap.topTypes!.map((t) => t.retainedBytes ?? t.bytes);
+      expect(keys).toEqual([...keys].sort((a, b) => b - a));
+      expect(shallow.stdout).toMatch(/top types\s+by shallow size, garbage included/);
+      const human = await runCli(['report', cores.a!.corePath, '--exe', cores.a!.exe, '--retained']);
+      expect(human.stdout).toMatch(/top types\s+live objects by retained size/);
+      expect(human.stdout).toMatch(/type\s+count\s+shallow\s+retained/);
+    });
+
     it('prints a human report with the error, its causes and the signature', async () => {
       const run = await runCli(['report', cores.a!.corePath, '--exe', cores.a!.exe]);
       expect(run.code).toBe(0);
