@@ -236,6 +236,14 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(sockets.filter((s) => s.role === 'client')).toHaveLength(4);
     });
 
+    it('names the dgram.Socket that owns the UDP handle', () => {
+      const udp = libuv.handles!.filter((h) => h.type === 'udp');
+      expect(udp).toHaveLength(1);
+      expect(udp[0]!.owner!.constructor).toBe('UDP');
+      expect(udp[0]!.jsOwner!.constructor).toBe('Socket');
+      expect(udp[0]!.fd).toBeGreaterThan(2);
+    });
+
     it("gives the uptime the process had at the crash (libuv's loop clock against node's start time)", () => {
       const truth = (made.truth.crash as unknown as { uptimeSeconds: number }).uptimeSeconds;
       // The loop clock is cached at the start of the loop iteration the crash happened in.

@@ -1,11 +1,12 @@
 // Scenario: the "leaking connections" case. Two TCP servers listen on
 // 127.0.0.1: "fixed" on a port given explicitly (found free by a probe) with
 // three clients connected, "ephemeral" on port 0 (the kernel picks) with
-// one. The connections stay open; a timeout, an interval and an unref'd
+// one, and a bound UDP socket. The connections stay open; a timeout, an interval and an unref'd
 // timeout are pending; then an uncaught Error is thrown. truth.crash holds
 // what the report must find: each server's listen address and port, every
 // connection's (client and accepted end) local and remote address, and the
 // timers. Localhost only.
+import dgram from 'node:dgram';
 import net from 'node:net';
 
 import { crashPoint } from './lib.js';
@@ -65,6 +66,9 @@ function listen(name, port, nClients) {
 
 await listen('fixed', await freePort(), 3);
 await listen('ephemeral', 0, 1);
+// A bound UDP socket: its handle must name its dgram.Socket (node caches no address for it).
+const udp = dgram.createSocket('udp4');
+await new Promise((resolve) => udp.bind(0, '127.0.0.1', resolve));
 
 // Reading the addresses is what an application logging its connections
 // does; node caches them on the sockets (_sockname/_peername).
@@ -89,6 +93,7 @@ setImmediate(function timerCallback() {
       uptimeSeconds: process.uptime(),
       servers: servers.map(({ name, requestedPort, server }) => ({ name, requestedPort, ...server.address() })),
       sockets,
+      udp: udp.address(),
       timers: [
         { callback: 'idleTimeout', delayMs: TIMEOUT_MS, repeat: false, ref: true },
         { callback: 'tick', delayMs: INTERVAL_MS, repeat: true, ref: true },
