@@ -355,8 +355,12 @@ Result<std::string> Report(Session& s, const Args& args, Progress& progress) {
     std::function<bool(uint64_t)> live;
     if (graph) live = [graph](uint64_t addr) { return graph->IsLive(graph->NodeOf(addr)); };
     stack::WriteJsTimers(w, stack::FindJsTimers(*sh.views->heap, *sh.views->index, walker.source_mapper(), live, kMaxTimers));
+    w.Key("fsRequests");
+    uint64_t loop = stack::ReadDefaultLoop(t, heap).loop;
+    stack::WriteFsRequests(w, stack::FindFsRequests(*sh.views->heap, *sh.views->index, walker.source_mapper(), loop, kMaxTimers));
   } else {
     w.Null();
+    w.Key("fsRequests").Null();
   }
   std::vector<std::string> warnings = walker.symbolizer().warnings();
   if (!sh.problem.empty()) warnings.push_back("no V8 heap views (" + sh.problem + ")");

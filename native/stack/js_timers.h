@@ -6,6 +6,7 @@
 // position); Immediate objects (setImmediate) likewise. Pending ones only
 // (not destroyed by clearTimeout or by having fired). Knows node's
 // lib/internal/timers.js field names; knows the heap through ../heap.
+// Also the fs requests in flight (FSReqCallback objects, see FindFsRequests).
 #pragma once
 
 #include <cstdint>
@@ -43,5 +44,24 @@ JsTimers FindJsTimers(const v8::Heap& heap, const heap::HeapIndex& index, const 
                       const std::function<bool(uint64_t)>& live, size_t max);
 
 void WriteJsTimers(JsonWriter& w, const JsTimers& t);
+
+// FsRequest: an fs call in flight. Node's FSReqCallback wrap keeps its C++
+// ReqWrap in embedder slot 1 until the request completes (BaseObject's
+// destructor clears it), and that object embeds the uv_fs_t (fs_type, path).
+struct FsRequest {
+  uint64_t address = 0;       // the FSReqCallback (tagged)
+  std::string op;             // "open", "read", "stat"... (uv_fs_type)
+  std::string path;           // uv_fs_t.path, "" when none
+  std::string callback;       // the user's callback (through node's makeCallback wrapper)
+  std::string script;
+  int line = 0, column = 0;
+};
+
+// FindFsRequests lists the FSReqCallback objects whose request is still in
+// flight (a live C++ ReqWrap holding a uv_fs_t of `loop`).
+std::vector<FsRequest> FindFsRequests(const v8::Heap& heap, const heap::HeapIndex& index, const SourceMapper* mapper,
+                                      uint64_t loop, size_t max);
+
+void WriteFsRequests(JsonWriter& w, const std::vector<FsRequest>& reqs);
 
 }  // namespace corescope::stack

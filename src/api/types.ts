@@ -320,7 +320,21 @@ export interface CrashReport extends Versioned {
   heap: HeapSummary;
   /** timers: pending setTimeout/setInterval/setImmediate objects; null without the heap walk. */
   timers: JsTimerInfo[] | null;
+  /** fsRequests: fs calls in flight (their FSReqCallback still holds a uv_fs_t); null without the heap walk. */
+  fsRequests: FsRequestInfo[] | null;
   warnings: Warning[];
+}
+
+/** FsRequestInfo: one fs call in flight: its operation, path and the user's callback. */
+export interface FsRequestInfo {
+  address: Address;
+  /** op: libuv's name of the call: "open", "read", "stat", ... */
+  op: string;
+  path: string | null;
+  callback: string | null;
+  script: string | null;
+  line: number | null;
+  column: number | null;
 }
 
 /** JsTimerInfo: a pending Timeout (setTimeout/setInterval) or Immediate found in the heap. */

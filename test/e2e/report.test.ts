@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { crashSignature, scriptBasename } from '../../src/analyses/crash-signature.js';
 import { openCore } from '../../src/api/open-core.js';
-import type { CrashReport, JsTimerInfo, LibuvInfo, ObjectsResult } from '../../src/api/types.js';
+import type { CrashReport, FsRequestInfo, JsTimerInfo, LibuvInfo, ObjectsResult } from '../../src/api/types.js';
 import { collect, redactEnvironment, type ReportDocument } from '../../src/cli/commands/report.js';
 import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
@@ -192,6 +192,7 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
     let libuv: LibuvInfo;
     let timers: JsTimerInfo[] | null;
     let uptime: number | null | undefined;
+    let fsRequests: FsRequestInfo[] | null;
     let servers: Array<{ name: string; requestedPort: number; address: string; port: number }>;
     let sockets: SocketTruth[];
 
@@ -203,6 +204,7 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
         libuv = rep.libuv;
         timers = rep.timers;
         uptime = rep.libuv.uptimeSeconds;
+        fsRequests = rep.fsRequests;
       } finally {
         await core.close();
       }
@@ -234,6 +236,15 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
         expect(h.fd).toBeGreaterThan(2);
       }
       expect(sockets.filter((s) => s.role === 'client')).toHaveLength(4);
+    });
+
+    it('lists the fs request in flight (open of a FIFO nobody writes): operation, path, the user\'s callback', () => {
+      expect(libuv.activeRequests).toBe(1);
+      const site = siteOf('onFifoOpen', 'crash-sockets.js', 'FS-REQUEST', 'function onFifoOpen');
+      expect(fsRequests).toEqual([
+        expect.objectContaining({ op: 'open', path: join(made.dir, 'never-written.fifo'), callback: 'onFifoOpen', line: site.line }),
+      ]);
+      expect(scriptIs(fsRequests![0]!.script, 'crash-sockets.js')).toBe(true);
     });
 
     it('names the dgram.Socket that owns the UDP handle', () => {
@@ -291,6 +302,7 @@ describe.skipIf(!hasAddon)(`report on crash cores ${hasAddon ? '' : NO_ADDON}`, 
       expect(run.code, run.stderr).toBe(0);
       for (const sv of servers) expect(run.stdout).toMatch(new RegExp(`Server 0x[0-9a-f]+ \\(TCP\\)\\s+listening ${sv.address}:${sv.port}`));
       for (const s of sockets) expect(run.stdout).toContain(`${s.localAddress}:${s.localPort} -> ${s.remoteAddress}:${s.remotePort}`);
+      expect(run.stdout).toMatch(/fs request\s+open \S+never-written\.fifo → onFifoOpen \(\S+crash-sockets\.js:\d+:\d+\)/);
     });
   });
 

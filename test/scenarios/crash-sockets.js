@@ -6,7 +6,10 @@
 // what the report must find: each server's listen address and port, every
 // connection's (client and accepted end) local and remote address, and the
 // timers. Localhost only.
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
+import { join } from 'node:path';
 import net from 'node:net';
 
 import { crashPoint } from './lib.js';
@@ -66,6 +69,11 @@ function listen(name, port, nClients) {
 
 await listen('fixed', await freePort(), 3);
 await listen('ephemeral', 0, 1);
+// A pending fs request: opening a FIFO for reading blocks (in libuv's
+// threadpool) until a writer comes, which never happens.
+const fifo = join(process.env.CORESCOPE_OUT, 'never-written.fifo');
+execFileSync('mkfifo', [fifo]);
+fs.open(fifo, 'r', function onFifoOpen() {}); // FS-REQUEST
 // A bound UDP socket: its handle must name its dgram.Socket (node caches no address for it).
 const udp = dgram.createSocket('udp4');
 await new Promise((resolve) => udp.bind(0, '127.0.0.1', resolve));

@@ -18,6 +18,7 @@ import { openCore } from '../../api/open-core.js';
 import type {
   CrashReport,
   InfoResult,
+  FsRequestInfo,
   JsTimerInfo,
   LibuvHandleInfo,
   LibuvInfo,
@@ -88,6 +89,8 @@ export interface ReportDocument extends Versioned {
   libuv: LibuvInfo;
   /** timers: pending JS timers (node runs them all on one libuv timer); null without the heap walk. */
   timers: JsTimerInfo[] | null;
+  /** fsRequests: fs calls in flight with path and callback; null without the heap walk. */
+  fsRequests: FsRequestInfo[] | null;
   signature: CrashSignature;
   /** environment is present with --env; values of secret-looking names are "<redacted>". */
   environment?: string[];
@@ -167,6 +170,7 @@ export async function collect(core: Core, opts: ReportCommandOptions = {}): Prom
       : { available: false, reason: rep.heap.reason ?? 'the heap could not be walked' },
     libuv: rep.libuv,
     timers: rep.timers ?? null,
+    fsRequests: rep.fsRequests ?? null,
     signature: crashSignature({ frames: rep.thread.frames, errorConstructor: errorCtor, crashKind: rep.crashKind }),
     warnings,
   };
@@ -301,7 +305,7 @@ export function render(doc: ReportDocument): string {
     table: stackLines,
   });
   sections.push(heapSection(doc));
-  sections.push(libuvSection(doc.libuv, doc.timers));
+  sections.push(libuvSection(doc.libuv, doc.timers, doc.fsRequests));
   sections.push({
     title: 'crash signature',
     rows: [
@@ -369,7 +373,7 @@ function heapSection(doc: ReportDocument): Section {
   return { title: 'heap', rows, table };
 }
 
-function libuvSection(u: LibuvInfo, timers: JsTimerInfo[] | null): Section {
+function libuvSection(u: LibuvInfo, timers: JsTimerInfo[] | null, fsRequests: FsRequestInfo[] | null): Section {
   if (!u.available) return { title: 'libuv', rows: [['loop', `unavailable (${u.reason})`]] };
   const by = Object.entries(u.activeByType ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   const active = (u.handles ?? []).filter((h) => h.active);
@@ -378,6 +382,10 @@ function libuvSection(u: LibuvInfo, timers: JsTimerInfo[] | null): Section {
     ['active handles', `${formatCount(active.length)}${by ? ` (${by})` : ''}, ${formatCount(u.activeHandles ?? 0)} keeping the loop alive`],
     ['active requests', formatCount(u.activeRequests ?? 0)],
   ];
+  for (const r of fsRequests ?? []) {
+    const cb = r.callback ? ` → ${r.callback}${r.script ? ` (${r.script}${r.line ? `:${r.line}:${r.column ?? 0}` : ''})` : ''}` : '';
+    rows.push(['  fs request', `${r.op}${r.path ? ` ${r.path}` : ''}${cb}`]);
+  }
   const table: string[] = active.length
     ? renderTable([{ header: 'handle' }, { header: 'type' }, { header: 'fd', align: 'right' }, { header: 'owner' }, { header: 'address' }],
         active.map((h) => [h.address, h.type, h.fd === null ? '' : String(h.fd), ownerText(h), addressText(h)]))
