@@ -19,7 +19,7 @@
 #include "heap/naming.h"
 #include "heap/page_table.h"
 #include "heap/type_histogram.h"
-#include "stack/js_timers.h"
+#include "stack/pending_work.h"
 #include "stack/libuv.h"
 #include "stack/stack_walker.h"
 #include "stack/thrown_value.h"

@@ -1,5 +1,5 @@
-// JS timers. See js_timers.h.
-#include "stack/js_timers.h"
+// Pending JS timers and fs requests. See pending_work.h.
+#include "stack/pending_work.h"
 
 #include <unordered_set>
 

@@ -1,4 +1,5 @@
-// The JS timers of the dead process. Node runs every setTimeout /
+// Work the dead process had pending on its JS side: timers and fs requests.
+// The JS timers: Node runs every setTimeout /
 // setInterval on one uv_timer_t of its Environment (no per-timer libuv
 // handle, and that handle's data points at no JS object), so the timers
 // that kept a process busy are found as Timeout objects in the heap: each
