@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include "util/limits.h"
@@ -71,7 +72,16 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
           r.per_object.push_back(addr);
         }
         if (types.IsJSFunction(map->instance_type) && size > static_cast<uint64_t>(shared_offset)) {
-          if (auto sfi = heap.memory().ReadU64(addr + static_cast<uint64_t>(shared_offset)); sfi && v8::IsStrong(*sfi)) {
+          const uint64_t field = addr + static_cast<uint64_t>(shared_offset);
+          std::optional<uint64_t> sfi;
+          if (const uint8_t* p = walker.Bytes(field, 8)) {
+            uint64_t v;
+            std::memcpy(&v, p, 8);
+            sfi = v;
+          } else {
+            sfi = heap.memory().ReadU64(field);
+          }
+          if (sfi && v8::IsStrong(*sfi)) {
             ClosureStats& cs = r.closures[*sfi];
             cs.count++;
             cs.bytes += size;

@@ -266,6 +266,11 @@ void AddressSpace::Rebuild() {
   }
 }
 
+bool AddressSpace::CopyOut(const Region* r, uint64_t addr, uint64_t n, void* out) const {
+  if (!r || !r->data || r->source != Region::Source::kCore || addr < r->start || n > r->end - addr) return false;
+  return core_->elf().file().CopyOut(r->data + (addr - r->start), n, out);
+}
+
 const Region* AddressSpace::FindRegion(uint64_t addr) const {
   LastHit& hit = tl_last_hit;
   if (hit.id == id_ && addr - hit.start < hit.end - hit.start) return hit.region;

@@ -69,6 +69,11 @@ class AddressSpace {
   // protection, e.g. V8's W^X code pages on arm64): an object may span them.
   uint64_t ContiguousEnd(const Region* r) const;
 
+  // CopyOut copies [addr, addr+n) of region r, when the core file itself
+  // holds those bytes, with a file read instead of through the mapping (see
+  // MappedFile::CopyOut). False otherwise; the caller then reads r->data.
+  bool CopyOut(const Region* r, uint64_t addr, uint64_t n, void* out) const;
+
   // FindRegion returns the region containing addr, or nullptr.
   const Region* FindRegion(uint64_t addr) const;
   const std::vector<Region>& regions() const { return regions_; }
