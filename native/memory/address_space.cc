@@ -266,6 +266,11 @@ void AddressSpace::Rebuild() {
   }
 }
 
+bool AddressSpace::ReadSparse(uint64_t addr, void* out, uint64_t n) const {
+  if (CopyOut(FindRegion(addr), addr, n, out)) return true;
+  return Read(addr, out, n);
+}
+
 bool AddressSpace::CopyOut(const Region* r, uint64_t addr, uint64_t n, void* out) const {
   if (!r || !r->data || r->source != Region::Source::kCore || addr < r->start || n > r->end - addr) return false;
   return core_->elf().file().CopyOut(r->data + (addr - r->start), n, out);

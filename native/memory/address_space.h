@@ -69,6 +69,11 @@ class AddressSpace {
   // protection, e.g. V8's W^X code pages on arm64): an object may span them.
   uint64_t ContiguousEnd(const Region* r) const;
 
+  // ReadSparse is Read for one-off reads spread over a large core (a header
+  // per heap page): a file read costs less than faulting a page of the
+  // mapping in for a few words. Falls back to Read.
+  bool ReadSparse(uint64_t addr, void* out, uint64_t n) const;
+
   // CopyOut copies [addr, addr+n) of region r, when the core file itself
   // holds those bytes, with a file read instead of through the mapping (see
   // MappedFile::CopyOut). False otherwise; the caller then reads r->data.
