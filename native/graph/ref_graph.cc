@@ -82,7 +82,7 @@ class Resolver {
       for (const auto& r : read_only) {
         if (page.area_start >= r.first && page.area_start < r.second) pb.read_only = true;
       }
-      const std::vector<uint64_t>& bits = index.page_bits(i);
+      const heap::HeapIndex::WordSpan bits = index.page_bits(i);
       pb.bits = bits.data();
       pb.words = bits.size();
       pb.first_ordinal = index.page_first_ordinal(i);
