@@ -310,7 +310,7 @@ std::optional<std::string> ElfFile::BuildId() const {
   return FindBuildIdNote(Notes(nullptr));
 }
 
-Result<std::vector<Symbol>> ElfFile::Symbols() const {
+Result<SymbolList> ElfFile::Symbols() const {
   const Section* tab = nullptr;
   for (const Section& s : sections_) {
     if (s.type == kShtSymtab) tab = &s;
@@ -320,7 +320,7 @@ Result<std::vector<Symbol>> ElfFile::Symbols() const {
       if (s.type == kShtDynsym) tab = &s;
     }
   }
-  std::vector<Symbol> out;
+  SymbolList out;
   if (!tab) return out;
   Bytes b = file_->bytes();
   if (tab->link >= sections_.size()) {

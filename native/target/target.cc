@@ -170,7 +170,7 @@ class TargetOpener {
   Error NotANode() const;
   void FindNodeVersion();
   std::optional<uint64_t> ExeBiasFromAuxv() const;
-  std::optional<Error> CheckV8dbgValues(const std::vector<elf::Symbol>& symbols, const std::string& hint);
+  std::optional<Error> CheckV8dbgValues(const elf::SymbolList& symbols, const std::string& hint);
   void SynthesizeExeMappings();
 
   const OpenOptions& opts_;
@@ -321,7 +321,7 @@ std::string TargetOpener::WhichBinary() const {
 // v8dbg_* int in the file's .data must have the same value in the core's
 // dumped copy of .data (read before the file backs any page). A binary of
 // another version or build differs in values or in their addresses.
-std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbol>& symbols,
+std::optional<Error> TargetOpener::CheckV8dbgValues(const elf::SymbolList& symbols,
                                                     const std::string& hint) {
   Target& t = *t_;
   Executable& ex = t.executable_;

@@ -130,7 +130,7 @@ constexpr uint64_t kMaxNotMapCache = 1u << 20;
 }  // namespace
 
 Result<std::unique_ptr<Heap>> Heap::Create(const memory::AddressSpace& mem, const Metadata& md,
-                                           const elf::ElfFile* exe, const std::vector<elf::Symbol>* symbols,
+                                           const elf::ElfFile* exe, const elf::SymbolList* symbols,
                                            std::vector<Area> areas) {
   std::unique_ptr<Heap> h(new Heap(mem, md));
   const Version& ver = md.v8_version();
