@@ -114,12 +114,28 @@ Result<std::shared_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
     }
     f->data_ = static_cast<const uint8_t*>(p);
   }
-  ::close(fd);
+  f->fd_ = fd;
   return f;
 }
 
 MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool MappedFile::CopyOut(const uint8_t* p, uint64_t n, void* out) const {
+  if (fd_ < 0 || !data_ || p < data_ || n > size_ || static_cast<uint64_t>(p - data_) > size_ - n) return false;
+  uint64_t off = static_cast<uint64_t>(p - data_);
+  uint8_t* dst = static_cast<uint8_t*>(out);
+  while (n > 0) {
+    ssize_t k = ::pread(fd_, dst, n, static_cast<off_t>(off));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;  // an error, or the file shrank under us
+    dst += k;
+    off += static_cast<uint64_t>(k);
+    n -= static_cast<uint64_t>(k);
+  }
+  return true;
 }
 
 Result<ElfFile> ElfFile::Parse(std::shared_ptr<MappedFile> file) {
@@ -294,7 +310,7 @@ std::optional<std::string> ElfFile::BuildId() const {
   return FindBuildIdNote(Notes(nullptr));
 }
 
-Result<std::vector<Symbol>> ElfFile::Symbols() const {
+Result<SymbolList> ElfFile::Symbols() const {
   const Section* tab = nullptr;
   for (const Section& s : sections_) {
     if (s.type == kShtSymtab) tab = &s;
@@ -304,7 +320,7 @@ Result<std::vector<Symbol>> ElfFile::Symbols() const {
       if (s.type == kShtDynsym) tab = &s;
     }
   }
-  std::vector<Symbol> out;
+  SymbolList out;
   if (!tab) return out;
   Bytes b = file_->bytes();
   if (tab->link >= sections_.size()) {
@@ -332,7 +348,7 @@ Result<std::vector<Symbol>> ElfFile::Symbols() const {
     auto name = names.CString(name_off, limits::kMaxSymbolNameLength);
     if (!name || name->empty()) continue;
     Symbol s;
-    s.name = std::string(*name);
+    s.name = *name;
     s.type = info & 0xf;
     s.shndx = *syms.Read<uint16_t>(o + 6);
     s.value = *syms.Read<uint64_t>(o + 8);

@@ -82,7 +82,7 @@ class Resolver {
       for (const auto& r : read_only) {
         if (page.area_start >= r.first && page.area_start < r.second) pb.read_only = true;
       }
-      const std::vector<uint64_t>& bits = index.page_bits(i);
+      const heap::HeapIndex::WordSpan bits = index.page_bits(i);
       pb.bits = bits.data();
       pb.words = bits.size();
       pb.first_ordinal = index.page_first_ordinal(i);
@@ -157,6 +157,16 @@ class Resolver {
   std::vector<Slot> table_;
   int shift_ = 58;
 };
+
+// AreaOf: a page's whole object area when one dumped region holds it, else
+// nullptr. Ordinary pages come as a cache-resident copy (see
+// AddressSpace::SpanCopy); a large-object page holds one object, often
+// megabytes, and is read through the mapping.
+const uint8_t* AreaOf(const memory::AddressSpace& mem, const heap::Page& page, std::vector<uint64_t>* copy) {
+  const uint64_t n = page.area_end - page.area_start;
+  if (heap::IsLargeObjectSpace(page.space) || n > (1u << 20)) return mem.Span(page.area_start, n);
+  return mem.SpanCopy(page.area_start, n, copy);
+}
 
 }  // namespace
 
@@ -248,6 +258,7 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
   std::vector<uint64_t> dropped(threads, 0), weak(threads, 0);
   std::vector<std::unique_ptr<v8::MapCache>> caches;
   for (unsigned w = 0; w < threads; ++w) caches.push_back(std::make_unique<v8::MapCache>(heap_));
+  std::vector<std::vector<uint64_t>> copies(threads);
   const v8::BodyLayouts& layouts = *g_->layouts_;
   const memory::AddressSpace& mem = heap_.memory();
 
@@ -261,7 +272,7 @@ Status GraphBuilder::ScanBodies(Csr* fwd, std::vector<Ephemeron>* eph) {
     // The whole object area in one dumped region (the usual case): read
     // objects straight from the mapping, no region lookup per object.
     const heap::Page& page = index_.page(pi);
-    const uint8_t* area = mem.Span(page.area_start, page.area_end - page.area_start);
+    const uint8_t* area = AreaOf(mem, page, &copies[w]);
     // The index's own list of objects (not a second walk), so ordinals match it exactly.
     index_.VisitPage(pi, [&](uint32_t ordinal, uint64_t addr) {
       uint32_t self = kFirstObjectNode + ordinal;
@@ -599,11 +610,12 @@ bool RefGraph::WalkObjects(Progress& progress, const char* phase, const ObjectFn
   const size_t page_count = index_.page_count();
   std::vector<std::unique_ptr<v8::MapCache>> caches;
   for (unsigned w = 0; w < threads_; ++w) caches.push_back(std::make_unique<v8::MapCache>(heap_));
+  std::vector<std::vector<uint64_t>> copies(threads_);
   const memory::AddressSpace& mem = heap_.memory();
   return ParallelPages(page_count, threads_, progress, phase, [&](size_t pi, unsigned w) {
     v8::MapCache& maps = *caches[w];
     const heap::Page& page = index_.page(pi);
-    const uint8_t* area = mem.Span(page.area_start, page.area_end - page.area_start);
+    const uint8_t* area = AreaOf(mem, page, &copies[w]);
     index_.VisitPage(pi, [&](uint32_t ordinal, uint64_t addr) {
       if (area && page.area_end - addr >= 64) {
         // Fast path: the area is mapped; same size rule as Heap::SizeOf.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include "util/limits.h"
@@ -31,6 +32,22 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
   }
   std::sort(index->pages_.begin(), index->pages_.end(),
             [](const PageIndex& a, const PageIndex& b) { return a.page.area_start < b.page.area_start; });
+  uint64_t total_words = 0, total_blocks = 0;
+  for (PageIndex& pi : index->pages_) {
+    pi.words = static_cast<uint32_t>(((pi.page.area_end - pi.page.area_start) / 8 + 63) / 64);
+    pi.blocks = (pi.words + 7) / 8;
+    total_words += pi.words;
+    total_blocks += pi.blocks;
+  }
+  index->bits_.resize(total_words);  // not zeroed here: each worker clears its pages' words
+  index->rank_.assign(total_blocks, 0);
+  for (uint64_t w = 0, b = 0, i = 0; i < index->pages_.size(); ++i) {
+    PageIndex& pi = index->pages_[i];
+    pi.bits = index->bits_.data() + w;
+    pi.rank = index->rank_.data() + b;
+    w += pi.words;
+    b += pi.blocks;
+  }
 
   unsigned threads = opts.threads ? opts.threads : std::thread::hardware_concurrency();
   threads = std::max(1u, std::min(threads, 16u));
@@ -54,8 +71,7 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
       size_t i = next.fetch_add(1, std::memory_order_relaxed);
       if (i >= total) return;
       PageIndex& pi = index->pages_[i];
-      const uint64_t area = pi.page.area_end - pi.page.area_start;
-      pi.bits.assign((area / 8 + 63) / 64, 0);
+      std::fill(pi.bits, pi.bits + pi.words, uint64_t{0});
       uint32_t count = 0;
       walker.Walk(pi.page, r.stats, [&](uint64_t addr, const v8::MapInfo* map, uint64_t size) {
         uint64_t bit = (addr - pi.page.area_start) / 8;
@@ -71,7 +87,16 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
           r.per_object.push_back(addr);
         }
         if (types.IsJSFunction(map->instance_type) && size > static_cast<uint64_t>(shared_offset)) {
-          if (auto sfi = heap.memory().ReadU64(addr + static_cast<uint64_t>(shared_offset)); sfi && v8::IsStrong(*sfi)) {
+          const uint64_t field = addr + static_cast<uint64_t>(shared_offset);
+          std::optional<uint64_t> sfi;
+          if (const uint8_t* p = walker.Bytes(field, 8)) {
+            uint64_t v;
+            std::memcpy(&v, p, 8);
+            sfi = v;
+          } else {
+            sfi = heap.memory().ReadU64(field);
+          }
+          if (sfi && v8::IsStrong(*sfi)) {
             ClosureStats& cs = r.closures[*sfi];
             cs.count++;
             cs.bytes += size;
@@ -120,9 +145,8 @@ Result<std::unique_ptr<HeapIndex>> HeapIndex::Build(const v8::Heap& heap, const 
   uint64_t ordinal = 0;
   for (PageIndex& pi : index->pages_) {
     pi.first_ordinal = ordinal;
-    pi.rank.assign((pi.bits.size() + 7) / 8, 0);
     uint32_t running = 0;
-    for (size_t w = 0; w < pi.bits.size(); ++w) {
+    for (size_t w = 0; w < pi.words; ++w) {
       if (w % 8 == 0) pi.rank[w / 8] = running;
       running += static_cast<uint32_t>(__builtin_popcountll(pi.bits[w]));
     }
@@ -171,9 +195,9 @@ std::optional<uint64_t> HeapIndex::AddressOf(uint32_t ordinal) const {
   const PageIndex& pi = *it;
   uint64_t want = ordinal - pi.first_ordinal;
   // Find the block by rank, then the word, then the bit.
-  size_t block = std::upper_bound(pi.rank.begin(), pi.rank.end(), static_cast<uint32_t>(want)) - pi.rank.begin() - 1;
+  size_t block = std::upper_bound(pi.rank, pi.rank + pi.blocks, static_cast<uint32_t>(want)) - pi.rank - 1;
   uint64_t r = pi.rank[block];
-  for (size_t w = block * 8; w < pi.bits.size(); ++w) {
+  for (size_t w = block * 8; w < pi.words; ++w) {
     uint64_t c = __builtin_popcountll(pi.bits[w]);
     if (r + c > want) {
       uint64_t bits = pi.bits[w];
@@ -217,7 +241,7 @@ void HeapIndex::ForEachObject(const std::function<bool(uint32_t, uint64_t)>& fn)
 
 uint64_t HeapIndex::memory_bytes() const {
   uint64_t b = sizeof(*this) + pages_.capacity() * sizeof(PageIndex);
-  for (const auto& p : pages_) b += p.bits.capacity() * 8 + p.rank.capacity() * 4;
+  b += bits_.capacity() * 8 + rank_.capacity() * 4;
   b += map_stats_.capacity() * sizeof(MapStats) + closures_.size() * 48 + per_object_.capacity() * 8;
   return b;
 }

@@ -19,6 +19,7 @@
 
 #include "heap/heap_walker.h"
 #include "heap/page_table.h"
+#include "util/big_array.h"
 #include "util/progress.h"
 #include "util/result.h"
 #include "v8/objects.h"
@@ -82,8 +83,8 @@ class HeapIndex {
     if (page_index >= pages_.size()) return;
     const PageIndex& pi = pages_[page_index];
     uint64_t ordinal = pi.first_ordinal;
-    const uint64_t* bits = pi.bits.data();
-    for (size_t w = 0, n = pi.bits.size(); w < n; ++w) {
+    const uint64_t* bits = pi.bits;
+    for (size_t w = 0, n = pi.words; w < n; ++w) {
       uint64_t b = bits[w];
       while (b) {
         uint64_t bit = w * 64 + static_cast<uint64_t>(__builtin_ctzll(b));
@@ -94,7 +95,14 @@ class HeapIndex {
   }
   // The object-start bitmap of a page (bit i: an object at area_start + 8*i),
   // its first ordinal and object count, for indexes built on top of this one.
-  const std::vector<uint64_t>& page_bits(size_t i) const { return pages_[i].bits; }
+  struct WordSpan {
+    const uint64_t* words;
+    size_t count;
+    const uint64_t* data() const { return words; }
+    size_t size() const { return count; }
+    uint64_t operator[](size_t i) const { return words[i]; }
+  };
+  WordSpan page_bits(size_t i) const { return {pages_[i].bits, pages_[i].words}; }
   uint64_t page_first_ordinal(size_t i) const { return pages_[i].first_ordinal; }
   uint32_t page_object_count(size_t i) const { return pages_[i].count; }
 
@@ -106,12 +114,18 @@ class HeapIndex {
     Page page;
     uint64_t first_ordinal = 0;
     uint32_t count = 0;
-    std::vector<uint64_t> bits;     // bit i: an object starts at area_start + 8*i
-    std::vector<uint32_t> rank;     // objects before each 8-word (512-bit) block
+    uint32_t words = 0;             // of bits
+    uint64_t* bits = nullptr;       // in bits_; bit i: an object starts at area_start + 8*i
+    uint32_t* rank = nullptr;       // in rank_; objects before each 8-word (512-bit) block
+    uint32_t blocks = 0;            // of rank
   };
   const PageIndex* PageFor(uint64_t addr) const;
 
   std::vector<PageIndex> pages_;    // sorted by area_start
+  // Every page's bits in one array (~17 MiB per GiB of heap): mapped on huge
+  // pages, not a few thousand separate 4 KiB allocations faulted in one by one.
+  BigArray<uint64_t> bits_;
+  std::vector<uint32_t> rank_;
   uint64_t total_objects_ = 0;
   WalkStats stats_;
   std::vector<MapStats> map_stats_;

@@ -45,8 +45,25 @@ void PageWalker::Prefault(const uint8_t* p, uint64_t n) {
 #endif
 }
 
-const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail) const {
+const uint8_t* PageWalker::Load(const uint8_t* base, uint64_t addr, uint64_t avail, const memory::Region* r,
+                                bool large) {
+  // A large-object page holds one object, of which the walk reads only the
+  // first words: populating all of it would read megabytes for nothing.
+  if (large) return base;
+  constexpr uint64_t kMinCopy = 64u << 10;
+  constexpr uint64_t kMaxCopy = 1u << 20;  // regular pages are 256 KiB
+  if (avail >= kMinCopy && avail <= kMaxCopy && r && addr + avail <= r->end) {
+    if (copy_.size() * 8 < avail) copy_.resize(kMaxCopy / 8);
+    if (heap_.memory().CopyOut(r, addr, avail, copy_.data())) return reinterpret_cast<const uint8_t*>(copy_.data());
+  }
+  Prefault(base, avail);
+  return base;
+}
+
+const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail,
+                                  const memory::Region** region) const {
   const memory::Region* r = heap_.memory().FindRegion(addr);
+  *region = r;
   if (!r || !r->data) return nullptr;
   // Regions whose bytes continue each other in the file (a page split by
   // protection: arm64 W^X code pages) form one window; other adjacent regions
@@ -121,6 +138,7 @@ std::map<uint64_t, uint64_t> FindAllocationAreas(const v8::Heap& heap, const Pag
     hi = std::max(hi, p.area_end);
   }
   const std::vector<Page>& all = pages.pages();  // sorted by chunk start
+  std::vector<uint64_t> copy;
   for (const auto& r : regions) {
     // Writable, non-executable memory with data, outside V8's own pages
     // (allocators live in the C++ heap: Heap, LocalHeap, MainAllocator
@@ -131,21 +149,28 @@ std::map<uint64_t, uint64_t> FindAllocationAreas(const v8::Heap& heap, const Pag
     auto it = std::upper_bound(all.begin(), all.end(), r.start, [](uint64_t a, const Page& p) { return a < p.start; });
     if (it != all.begin() && std::prev(it)->start + std::prev(it)->size > r.start) --it;
     uint64_t cursor = r.start;
+    // Each (start, top, limit) triple is checked at its middle word. Read in
+    // chunks from cache-resident copies (AddressSpace::SpanCopy); chunks
+    // overlap by two words so no triple straddles a seam unseen.
     auto scan = [&](uint64_t from, uint64_t to) {
-      if (to <= from + 16) return;
-      const uint64_t n = (to - from) / 8;
-      const uint8_t* d = r.data + (from - r.start);
-      for (uint64_t i = 1; i + 1 < n; ++i) {
-        uint64_t top;
-        std::memcpy(&top, d + 8 * i, 8);
-        if (top < lo || top >= hi || (top & 7) != 0) continue;
-        uint64_t start, limit;
-        std::memcpy(&start, d + 8 * (i - 1), 8);
-        std::memcpy(&limit, d + 8 * (i + 1), 8);
-        if (!(start <= top && top < limit) || (start & 7) || (limit & 7)) continue;
-        const Page* p = in_page(top);
-        if (!p || start < p->area_start || limit > p->area_end || p->from_page) continue;
-        out.emplace(top, limit);
+      constexpr uint64_t kChunk = 1u << 20;
+      for (uint64_t a = from; a + 16 < to; a += kChunk) {
+        const uint64_t b = std::min(to, a + kChunk + 16);
+        const uint64_t n = (b - a) / 8;
+        const uint8_t* d = heap.memory().SpanCopy(a, b - a, &copy);
+        if (!d) d = r.data + (a - r.start);
+        for (uint64_t i = 1; i + 1 < n; ++i) {
+          uint64_t top;
+          std::memcpy(&top, d + 8 * i, 8);
+          if (top < lo || top >= hi || (top & 7) != 0) continue;
+          uint64_t start, limit;
+          std::memcpy(&start, d + 8 * (i - 1), 8);
+          std::memcpy(&limit, d + 8 * (i + 1), 8);
+          if (!(start <= top && top < limit) || (start & 7) || (limit & 7)) continue;
+          const Page* p = in_page(top);
+          if (!p || start < p->area_start || limit > p->area_end || p->from_page) continue;
+          out.emplace(top, limit);
+        }
       }
     };
     for (; it != all.end() && it->start < r.end; ++it) {

@@ -75,10 +75,22 @@ class PageWalker {
   template <typename Fn>
   void Walk(const Page& page, WalkStats& stats, Fn&& fn);
 
+  // Bytes: during fn, a pointer to [addr, addr+n) of the page being walked
+  // when it lies in the current window (its copy, see Walk), else nullptr.
+  const uint8_t* Bytes(uint64_t addr, uint64_t n) const {
+    return addr >= win_addr_ && addr <= win_end_ && n <= win_end_ - addr ? win_base_ + (addr - win_addr_) : nullptr;
+  }
+
  private:
-  // Readable returns a direct pointer to [addr, end) if the whole range is
-  // in one region with data, else nullptr; *avail gets the readable prefix.
-  const uint8_t* Window(uint64_t addr, uint64_t end, uint64_t* avail) const;
+  // Window returns a direct pointer to [addr, end) if the whole range is
+  // in one region with data, else nullptr; *avail gets the readable prefix
+  // and *region the region at addr.
+  const uint8_t* Window(uint64_t addr, uint64_t end, uint64_t* avail, const memory::Region** region) const;
+  // Load returns the bytes of a window to walk: a copy in copy_ read from
+  // the core file when the window is an ordinary page's object area in one
+  // region of the core (the scan then runs from cache), else `base` itself
+  // (prefaulted when it is large enough to matter).
+  const uint8_t* Load(const uint8_t* base, uint64_t addr, uint64_t avail, const memory::Region* r, bool large);
   // Prefault maps [p, p+n) of the core into the page tables in one call
   // (MADV_POPULATE_READ, Linux 5.14+) instead of one fault per page; a hint.
   static void Prefault(const uint8_t* p, uint64_t n);
@@ -103,6 +115,10 @@ class PageWalker {
   const v8::Heap& heap_;
   v8::MapCache cache_;
   const std::map<uint64_t, uint64_t>* labs_ = nullptr;
+  std::vector<uint64_t> copy_;       // one page's object area (uint64_t: 8-byte aligned)
+  const uint8_t* win_base_ = nullptr;  // the current window, for Bytes()
+  uint64_t win_addr_ = 0;
+  uint64_t win_end_ = 0;
 };
 
 // FindAllocationAreas scans the writable memory outside V8 pages for V8's
@@ -122,9 +138,12 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
   const uint64_t area_end = page.area_end;
   const bool large = IsLargeObjectSpace(page.space);
   bool any_readable = false;
+  win_base_ = nullptr;
+  win_addr_ = win_end_ = 0;
   while (addr < area_end) {
     uint64_t avail = 0;
-    const uint8_t* base = Window(addr, area_end, &avail);
+    const memory::Region* region = nullptr;
+    const uint8_t* base = Window(addr, area_end, &avail, &region);
     if (!base) {
       // Unreadable or all-zero (not dumped) stretch: skip to the next region.
       uint64_t next = area_end;
@@ -150,7 +169,10 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       continue;
     }
     any_readable = true;
-    Prefault(base, avail);
+    base = Load(base, addr, avail, region, large);
+    win_base_ = base;
+    win_addr_ = addr;
+    win_end_ = addr + avail;
     const uint64_t base_addr = addr;
     const uint64_t end = addr + avail;  // readable window end (<= area_end)
     uint64_t prev_addr = 0;

@@ -38,18 +38,18 @@ std::optional<RawHeader> ReadHeader(const memory::AddressSpace& mem, uint64_t ch
   RawHeader h;
   switch (layout) {
     case PageLayout::kV10:
-      if (!mem.Read(chunk, w, 9 * 8)) return std::nullopt;
+      if (!mem.ReadSparse(chunk, w, 9 * 8)) return std::nullopt;
       h.size = w[0], h.flags = w[1], h.heap = w[2], h.area_start = w[3], h.area_end = w[4], h.owner = w[8];
       return h;
     case PageLayout::kV12:
-      if (!mem.Read(chunk, w, 10 * 8)) return std::nullopt;
+      if (!mem.ReadSparse(chunk, w, 10 * 8)) return std::nullopt;
       h.flags = w[0], h.self = w[1], h.size = w[2], h.heap = w[3], h.area_start = w[4], h.area_end = w[5];
       h.owner = w[9];
       h.has_self = true;
       return h;
     case PageLayout::kV13: {
       uint64_t page[2];
-      if (!mem.Read(chunk, page, sizeof page)) return std::nullopt;
+      if (!mem.ReadSparse(chunk, page, sizeof page)) return std::nullopt;
       uint64_t md = page[1];
       if (md == 0 || (md & 7) != 0 || !mem.Read(md, w, 11 * 8)) return std::nullopt;
       h.flags = page[0], h.self = w[1], h.size = w[6], h.area_end = w[7], h.heap = w[8], h.area_start = w[9];

@@ -266,6 +266,24 @@ void AddressSpace::Rebuild() {
   }
 }
 
+const uint8_t* AddressSpace::SpanCopy(uint64_t addr, uint64_t n, std::vector<uint64_t>* buf) const {
+  const uint8_t* direct = Span(addr, n);
+  if (!direct || n == 0) return direct;
+  if (buf->size() * 8 < n) buf->resize((n + 7) / 8);
+  if (CopyOut(FindRegion(addr), addr, n, buf->data())) return reinterpret_cast<const uint8_t*>(buf->data());
+  return direct;
+}
+
+bool AddressSpace::ReadSparse(uint64_t addr, void* out, uint64_t n) const {
+  if (CopyOut(FindRegion(addr), addr, n, out)) return true;
+  return Read(addr, out, n);
+}
+
+bool AddressSpace::CopyOut(const Region* r, uint64_t addr, uint64_t n, void* out) const {
+  if (!r || !r->data || r->source != Region::Source::kCore || addr < r->start || n > r->end - addr) return false;
+  return core_->elf().file().CopyOut(r->data + (addr - r->start), n, out);
+}
+
 const Region* AddressSpace::FindRegion(uint64_t addr) const {
   LastHit& hit = tl_last_hit;
   if (hit.id == id_ && addr - hit.start < hit.end - hit.start) return hit.region;

@@ -69,6 +69,23 @@ class AddressSpace {
   // protection, e.g. V8's W^X code pages on arm64): an object may span them.
   uint64_t ContiguousEnd(const Region* r) const;
 
+  // SpanCopy is Span for scanning all n bytes: when the core file holds
+  // them, they are read into *buf (resized to fit, 8-byte aligned) and the
+  // copy is returned, else the direct pointer. A scan of a 256 KiB page runs
+  // faster from a reused, cache-resident buffer than through the mapping
+  // (no page-table setup, no TLB misses, prefetch not stopped every 4 KiB).
+  const uint8_t* SpanCopy(uint64_t addr, uint64_t n, std::vector<uint64_t>* buf) const;
+
+  // ReadSparse is Read for one-off reads spread over a large core (a header
+  // per heap page): a file read costs less than faulting a page of the
+  // mapping in for a few words. Falls back to Read.
+  bool ReadSparse(uint64_t addr, void* out, uint64_t n) const;
+
+  // CopyOut copies [addr, addr+n) of region r, when the core file itself
+  // holds those bytes, with a file read instead of through the mapping (see
+  // MappedFile::CopyOut). False otherwise; the caller then reads r->data.
+  bool CopyOut(const Region* r, uint64_t addr, uint64_t n, void* out) const;
+
   // FindRegion returns the region containing addr, or nullptr.
   const Region* FindRegion(uint64_t addr) const;
   const std::vector<Region>& regions() const { return regions_; }

@@ -156,7 +156,7 @@ Location Symbolizer::Locate(uint64_t pc) {
   if (m->symbols && vaddr) {
     uint64_t off = 0;
     if (const elf::Symbol* s = m->symbols->Lookup(vaddr, &off)) {
-      loc.symbol = Demangle(s->name);
+      loc.symbol = Demangle(std::string(s->name));
       loc.symbol_offset = off;
     }
   }

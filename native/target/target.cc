@@ -30,7 +30,7 @@ std::string Basename(const std::string& p) {
 
 // IsArmMappingSymbol: aarch64 ELF marks code and data runs with local "$x" /
 // "$d" (optionally ".<n>") symbols; they name no function.
-bool IsArmMappingSymbol(const std::string& n) {
+bool IsArmMappingSymbol(std::string_view n) {
   return n.size() >= 2 && n[0] == '$' && (n[1] == 'x' || n[1] == 'd') && (n.size() == 2 || n[2] == '.');
 }
 
@@ -103,31 +103,32 @@ std::optional<std::string> FindSsoVersion(const memory::AddressSpace& mem, uint6
 // ---------------------------------------------------------------------------
 // SymbolTable
 
-SymbolTable::SymbolTable(std::vector<elf::Symbol> symbols) {
-  symbols.erase(std::remove_if(symbols.begin(), symbols.end(),
-                               [](const elf::Symbol& s) {
-                                 return s.value == 0 || s.type == kSttSection || s.type == kSttFile ||
-                                        IsArmMappingSymbol(s.name);
-                               }),
-                symbols.end());
-  std::sort(symbols.begin(), symbols.end(), [](const elf::Symbol& a, const elf::Symbol& b) {
-    return a.value != b.value ? a.value < b.value : a.size > b.size;
-  });
-  symbols_ = std::move(symbols);
-}
-
 const elf::Symbol* SymbolTable::Lookup(uint64_t vaddr, uint64_t* offset) const {
-  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), vaddr,
-                             [](uint64_t a, const elf::Symbol& s) { return a < s.value; });
-  if (it == symbols_.begin()) return nullptr;
-  const elf::Symbol* nearest = &*(it - 1);
+  std::call_once(by_addr_once_, [this] {
+    by_addr_.reserve(symbols_.size());
+    for (uint32_t i = 0; i < symbols_.size(); ++i) {
+      const elf::Symbol& s = symbols_[i];
+      if (s.value == 0 || s.type == kSttSection || s.type == kSttFile || IsArmMappingSymbol(s.name)) continue;
+      by_addr_.push_back(i);
+    }
+    std::sort(by_addr_.begin(), by_addr_.end(), [&](uint32_t a, uint32_t b) {
+      const elf::Symbol& x = symbols_[a];
+      const elf::Symbol& y = symbols_[b];
+      return x.value != y.value ? x.value < y.value : x.size > y.size;
+    });
+  });
+  auto it = std::upper_bound(by_addr_.begin(), by_addr_.end(), vaddr,
+                             [&](uint64_t a, uint32_t i) { return a < symbols_[i].value; });
+  if (it == by_addr_.begin()) return nullptr;
+  const elf::Symbol* nearest = &symbols_[*(it - 1)];
   // Look back a little for a sized symbol that contains vaddr (aliases and
   // nested local symbols share addresses).
-  for (int i = 0; i < 64 && it != symbols_.begin(); ++i) {
+  for (int i = 0; i < 64 && it != by_addr_.begin(); ++i) {
     --it;
-    if (it->size > 0 && vaddr - it->value < it->size) {
-      if (offset) *offset = vaddr - it->value;
-      return &*it;
+    const elf::Symbol& s = symbols_[*it];
+    if (s.size > 0 && vaddr - s.value < s.size) {
+      if (offset) *offset = vaddr - s.value;
+      return &s;
     }
   }
   if (nearest->size == 0) {
@@ -138,15 +139,16 @@ const elf::Symbol* SymbolTable::Lookup(uint64_t vaddr, uint64_t* offset) const {
 }
 
 std::optional<uint64_t> SymbolTable::AddressOf(std::string_view name) const {
-  // The name index costs a sort of ~100k strings: build it only when asked.
   std::call_once(by_name_once_, [this] {
-    by_name_.resize(symbols_.size());
-    for (size_t i = 0; i < by_name_.size(); ++i) by_name_[i] = i;
+    by_name_.reserve(symbols_.size());
+    for (uint32_t i = 0; i < symbols_.size(); ++i) {
+      if (symbols_[i].value != 0) by_name_.push_back(i);  // undefined references have no address
+    }
     std::sort(by_name_.begin(), by_name_.end(),
-              [&](size_t a, size_t b) { return symbols_[a].name < symbols_[b].name; });
+              [&](uint32_t a, uint32_t b) { return symbols_[a].name < symbols_[b].name; });
   });
   auto it = std::lower_bound(by_name_.begin(), by_name_.end(), name,
-                             [&](size_t i, std::string_view n) { return symbols_[i].name < n; });
+                             [&](uint32_t i, std::string_view n) { return symbols_[i].name < n; });
   if (it == by_name_.end() || symbols_[*it].name != name) return std::nullopt;
   return symbols_[*it].value;
 }
@@ -168,7 +170,7 @@ class TargetOpener {
   Error NotANode() const;
   void FindNodeVersion();
   std::optional<uint64_t> ExeBiasFromAuxv() const;
-  std::optional<Error> CheckV8dbgValues(const std::vector<elf::Symbol>& symbols, const std::string& hint);
+  std::optional<Error> CheckV8dbgValues(const elf::SymbolList& symbols, const std::string& hint);
   void SynthesizeExeMappings();
 
   const OpenOptions& opts_;
@@ -319,7 +321,7 @@ std::string TargetOpener::WhichBinary() const {
 // v8dbg_* int in the file's .data must have the same value in the core's
 // dumped copy of .data (read before the file backs any page). A binary of
 // another version or build differs in values or in their addresses.
-std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbol>& symbols,
+std::optional<Error> TargetOpener::CheckV8dbgValues(const elf::SymbolList& symbols,
                                                     const std::string& hint) {
   Target& t = *t_;
   Executable& ex = t.executable_;
@@ -344,7 +346,7 @@ std::optional<Error> TargetOpener::CheckV8dbgValues(const std::vector<elf::Symbo
     if (static_cast<int32_t>(*have) == want) {
       ++equal;
     } else if (differ++ == 0) {
-      first_diff = s.name + " is " + std::to_string(static_cast<int32_t>(*have)) + " in the core, " +
+      first_diff = std::string(s.name) + " is " + std::to_string(static_cast<int32_t>(*have)) + " in the core, " +
                    std::to_string(want) + " in the file";
     }
   }

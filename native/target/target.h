@@ -39,15 +39,20 @@ struct Executable {
 // SymbolTable maps executable addresses to names (sorted by address).
 class SymbolTable {
  public:
-  explicit SymbolTable(std::vector<elf::Symbol> symbols);
+  explicit SymbolTable(elf::SymbolList symbols) : symbols_(std::move(symbols)) {}
   // Lookup returns the function symbol containing addr (file vaddr) and the offset.
   const elf::Symbol* Lookup(uint64_t vaddr, uint64_t* offset) const;
   std::optional<uint64_t> AddressOf(std::string_view name) const;
-  const std::vector<elf::Symbol>& all() const { return symbols_; }
+  // all: every symbol in file order (unsorted, unfiltered).
+  const elf::SymbolList& all() const { return symbols_; }
 
  private:
-  std::vector<elf::Symbol> symbols_;      // sorted by value, functions and objects
-  mutable std::vector<size_t> by_name_;   // indices sorted by name, built on first AddressOf
+  // Both indexes cost a sort of ~150k entries, and opening a core for the
+  // heap needs neither: each is built on first use.
+  elf::SymbolList symbols_;
+  mutable std::vector<uint32_t> by_addr_;  // functions and objects by value, then larger size first
+  mutable std::once_flag by_addr_once_;
+  mutable std::vector<uint32_t> by_name_;  // all symbols by name
   mutable std::once_flag by_name_once_;
 };
 

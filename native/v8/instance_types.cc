@@ -92,7 +92,7 @@ bool StartsWith(const std::string& s, std::string_view prefix) {
 }  // namespace
 
 std::vector<std::pair<uint16_t, std::string>> DecodeInstanceTypeNames(const elf::ElfFile& exe,
-                                                                      const std::vector<elf::Symbol>& symbols) {
+                                                                      const elf::SymbolList& symbols) {
   std::vector<std::pair<uint16_t, std::string>> out;
   uint64_t fn = 0;
   for (const char* want : kPrinterSymbols) {
@@ -143,7 +143,7 @@ std::vector<std::pair<uint16_t, std::string>> DecodeInstanceTypeNames(const elf:
 }
 
 std::unique_ptr<InstanceTypes> InstanceTypes::Build(const Metadata& md, const LayoutTable& layout,
-                                                    const elf::ElfFile* exe, const std::vector<elf::Symbol>* symbols,
+                                                    const elf::ElfFile* exe, const elf::SymbolList* symbols,
                                                     std::vector<std::string>* notes) {
   auto it = std::make_unique<InstanceTypes>();
   it->types_.resize(kMaxType + 2);

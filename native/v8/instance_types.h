@@ -53,7 +53,7 @@ class InstanceTypes {
   // given) the executable's InstanceType printer. `notes` receives one line
   // per inferred fact or disagreement.
   static std::unique_ptr<InstanceTypes> Build(const Metadata& md, const LayoutTable& layout,
-                                              const elf::ElfFile* exe, const std::vector<elf::Symbol>* symbols,
+                                              const elf::ElfFile* exe, const elf::SymbolList* symbols,
                                               std::vector<std::string>* notes);
   static constexpr uint16_t kMaxType = 4095;  // every V8 10-14 type is below this
 
@@ -101,6 +101,6 @@ class InstanceTypes {
 // from V8 13) and returns (type number, name) pairs. Empty when the code
 // shape is not recognised. Exposed for tests and the layout-table generator.
 std::vector<std::pair<uint16_t, std::string>> DecodeInstanceTypeNames(const elf::ElfFile& exe,
-                                                                      const std::vector<elf::Symbol>& symbols);
+                                                                      const elf::SymbolList& symbols);
 
 }  // namespace corescope::v8

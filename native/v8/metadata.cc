@@ -28,7 +28,7 @@ std::string Version::ToString() const {
          std::to_string(patch);
 }
 
-Result<Metadata> Metadata::Load(const elf::ElfFile& exe, const std::vector<elf::Symbol>& symbols) {
+Result<Metadata> Metadata::Load(const elf::ElfFile& exe, const elf::SymbolList& symbols) {
   Metadata md;
   for (const elf::Symbol& s : symbols) {
     std::string_view name = s.name;

@@ -28,7 +28,7 @@ class Metadata {
   // Load reads every v8dbg_* symbol's value from the executable (values are
   // in .data/.bss: a NOBITS section means 0) and V8's Version::{major_,...}.
   // Errors: kNoV8Metadata when there are no v8dbg_* symbols.
-  static Result<Metadata> Load(const elf::ElfFile& exe, const std::vector<elf::Symbol>& symbols);
+  static Result<Metadata> Load(const elf::ElfFile& exe, const elf::SymbolList& symbols);
 
   // Get returns v8dbg_<name> exactly, e.g. Get("HeapObjectTag").
   std::optional<int64_t> Get(std::string_view name) const;

@@ -130,7 +130,7 @@ constexpr uint64_t kMaxNotMapCache = 1u << 20;
 }  // namespace
 
 Result<std::unique_ptr<Heap>> Heap::Create(const memory::AddressSpace& mem, const Metadata& md,
-                                           const elf::ElfFile* exe, const std::vector<elf::Symbol>* symbols,
+                                           const elf::ElfFile* exe, const elf::SymbolList* symbols,
                                            std::vector<Area> areas) {
   std::unique_ptr<Heap> h(new Heap(mem, md));
   const Version& ver = md.v8_version();
@@ -247,9 +247,9 @@ Result<std::unique_ptr<Heap>> Heap::Create(const memory::AddressSpace& mem, cons
   // Meta maps: the map of the map of each page's first object (a map's map
   // is a meta map, which maps itself).
   for (const Area& a : h->areas_) {
-    auto m = mem.ReadU64(a.start);
-    if (!m || !IsStrong(*m)) continue;
-    auto mm = mem.ReadU64(Untag(*m));
+    uint64_t m = 0;  // one word per page: a file read, not a page fault
+    if (!mem.ReadSparse(a.start, &m, 8) || !IsStrong(m)) continue;
+    auto mm = mem.ReadU64(Untag(m));
     if (!mm || !IsStrong(*mm)) continue;
     auto self = mem.ReadU64(Untag(*mm));
     auto type = mem.ReadValue<uint16_t>(Untag(*mm) + o.map_instance_type);

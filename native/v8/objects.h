@@ -117,7 +117,7 @@ class Heap {
   // `exe`/`symbols` (may be null) let InstanceTypes check type names against
   // the executable's own InstanceType printer.
   static Result<std::unique_ptr<Heap>> Create(const memory::AddressSpace& mem, const Metadata& md,
-                                              const elf::ElfFile* exe, const std::vector<elf::Symbol>* symbols,
+                                              const elf::ElfFile* exe, const elf::SymbolList* symbols,
                                               std::vector<Area> areas);
   // Create without the executable: type names from v8dbg and the layout table only.
   static Result<std::unique_ptr<Heap>> Create(const memory::AddressSpace& mem, const Metadata& md,

@@ -8,7 +8,7 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { CorescopeError } from '../../api/errors.js';
@@ -21,9 +21,11 @@ const INSTALL_HINT =
   LLNODE_VERSION +
   '), or set CORESCOPE_LLNODE_PLUGIN to llnode.so; the native backend (the default) needs neither';
 
-/** repoRoot is the corescope checkout or package root (two levels above src/ or dist/). */
+/** repoRoot is the corescope checkout or package root: the nearest directory with package.json above this module (dist/backends/llnode, or dist/cli for the CLI bundle). */
 function repoRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
 
 function executable(p: string): boolean {
