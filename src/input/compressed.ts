@@ -347,7 +347,8 @@ function hookExit(): void {
       process.removeListener(sig, onSignal);
       process.kill(process.pid, sig);
     };
-    process.on(sig, onSignal);
+    // First in line, so that a `once` listener (the CLI's Ctrl-C) still counts.
+    process.prependListener(sig, onSignal);
   }
 }
 
