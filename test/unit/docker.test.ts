@@ -232,6 +232,16 @@ describe.skipIf(!hasAddon)(`docker/entrypoint.sh run outside Docker ${hasAddon ?
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('takes the node binary path as --node before the core', async () => {
+    const r = await runEntrypoint(['--node', made.exe, made.corePath, 'info', '--json'], {});
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { executable: { path: string } }).executable.path).toBe(made.exe);
+    const bad = await runEntrypoint(['--node', '/nonexistent/node', made.corePath], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/node binary \/nonexistent\/node does not exist/);
+  });
+
   it('runs a command on a core file with the node binary given by CORESCOPE_NODE', async () => {
     const r = await runEntrypoint([made.corePath, 'info', '--json'], { CORESCOPE_NODE: made.exe });
     expect(r.code, r.stderr).toBe(0);

@@ -152,6 +152,9 @@ export class LlnodeBackend implements Backend {
       schemaVersion: SCHEMA_VERSION,
       engine: 'llnode',
       name,
+      by: 'constructor',
+      // llnode cannot tell garbage from live objects.
+      live: false,
       total: all.length,
       instances: list.map((i) => ({ address: i.address, name: llValueName(parseValueSafe(i.description)), size: 0, preview: i.description })),
       truncated: list.length < all.length,
