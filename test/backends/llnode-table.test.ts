@@ -39,6 +39,7 @@ const ROWS = [
   ['bt', '`v8 bt` of the crashed thread (stack)'],
   ['nodeinfo', '`v8 nodeinfo`'],
   ['handles', '`v8 getactivehandles`'],
+  ['findrefsString', '`v8 findrefs -s held-in-map` (refs --string)'],
 ] as const;
 type RowKey = (typeof ROWS)[number][0];
 
@@ -76,8 +77,8 @@ async function measure(major: number): Promise<Column> {
       const r: InspectResult = await core.inspect(w.address);
       owners.set(w.address, String(r.properties?.find((p) => p.name === 'owner')?.value.value));
     }
-    const arrayHeld = [...owners].find(([, o]) => o === 'array')![0];
-    const mapHeld = [...owners].filter(([, o]) => o === 'map').map(([a]) => a);
+    const arrayHeld = [...owners].find(([, o]) => o === 'held-in-array')![0];
+    const mapHeld = [...owners].filter(([, o]) => o === 'held-in-map').map(([a]) => a);
     expect(mapHeld).toHaveLength(inMap);
     const cells = {} as Record<RowKey, string>;
 
@@ -155,6 +156,16 @@ async function measure(major: number): Promise<Column> {
     cells.nodeinfo = ni.ok ? (/No process objects found/.test(ni.text) ? '"No process objects found."' : 'runs') : `fails: ${clean(ni.text)}`;
     const gh = await raw(ll, 'v8 getactivehandles');
     cells.handles = gh.ok ? 'runs' : `fails: ${clean(gh.text)}`;
+    // Last: it may take lldb down with it.
+    const nativeByString = (await core.refsByString('held-in-map')).referrers.length;
+    try {
+      const fs = await raw(ll, 'v8 findrefs -s held-in-map');
+      cells.findrefsString = fs.ok ? `${parseRefs(fs.text).length} referrers (native: ${nativeByString})` : `fails: ${clean(fs.text)}`;
+    } catch (err) {
+      cells.findrefsString = /crashed.*\((SIG\w+)\)/.test((err as Error).message)
+        ? `lldb crashes (${/\((SIG\w+)\)/.exec((err as Error).message)![1]}) (native: ${nativeByString} referrers)`
+        : `fails: ${clean((err as Error).message)}`;
+    }
     return { version: made.truth.version, cells };
   } finally {
     await ll.close();

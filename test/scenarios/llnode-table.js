@@ -13,10 +13,10 @@ class Widget {
 }
 
 const inArray = [];
-for (let i = 0; i < 50; i++) inArray.push(new Widget(i, 'array'));
+for (let i = 0; i < 50; i++) inArray.push(new Widget(i, 'held-in-array'));
 
 const inMap = new Map();
-for (let i = 0; i < 7; i++) inMap.set('k' + i, new Widget(100 + i, 'map'));
+for (let i = 0; i < 7; i++) inMap.set('k' + i, new Widget(100 + i, 'held-in-map'));
 
 function thrower(n) {
   throw new Error('llnode-table: thrower ' + n);
