@@ -2,12 +2,12 @@
 # Entry point of the corescope image: runs corescope (or lldb with llnode) on
 # a core mounted from the host, with the host's node binary.
 #
-#   corescope-entrypoint <core|dir> [command [options...]]   # command: report (default), info, stack, shell, ...
+#   corescope-entrypoint [--node <path>] <core|dir> [command [options...]]   # command: report (default), info, stack, shell, ...
 #   corescope-entrypoint lldb <core|dir>                      # lldb with llnode loaded
 #   corescope-entrypoint --help | <any corescope arguments>   # plain corescope
 #
 # <dir> (e.g. systemd-coredump's /var/lib/systemd/coredump mounted at /cores)
-# means its newest core. The node binary is $CORESCOPE_NODE, else /host/node,
+# means its newest core. The node binary is --node <path>, else $CORESCOPE_NODE, else /host/node,
 # else the host root mounted at $CORESCOPE_HOST_ROOT (default /host) joined
 # with the path the core recorded. $CORESCOPE_BACKEND=llnode selects llnode.
 # $CORESCOPE_HOME is the corescope install (the image's /opt/corescope; a
@@ -54,6 +54,14 @@ plugin() {
   [ -f "$p" ] || die "llnode.so not found at $p (run scripts/install-llnode.sh)"
   echo "$p"
 }
+
+# --node <path>: the host's node binary as mounted (e.g. -v /usr/bin/node:/host/usr/bin/node:ro).
+if [ "${1:-}" = --node ]; then
+  [ $# -ge 2 ] || die "usage: --node <path to the node binary that dumped the core> <core|dir> [command ...]"
+  [ -f "$2" ] || die "node binary $2 does not exist (mount it: docker run -v \$(command -v node):/host/node:ro ...)"
+  export CORESCOPE_NODE="$2"
+  shift 2
+fi
 
 if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = help ]; then
   exec "${CLI[@]}" "$@"

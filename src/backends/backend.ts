@@ -27,6 +27,9 @@ export interface Backend {
   instances(...args: unknown[]): Promise<Result>;
   inspect(...args: unknown[]): Promise<Result>;
   refs(...args: unknown[]): Promise<Result>;
+  /** refsByProperty / refsByString: llnode's `findrefs -n` / `findrefs -s`. */
+  refsByProperty(name: string, opts?: object): Promise<Result>;
+  refsByString(text: string, opts?: object): Promise<Result>;
   stack(opts?: StackOptions): Promise<StackResult>;
   /** supports reports whether this backend answers `method`. */
   supports(method: string): boolean;

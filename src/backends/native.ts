@@ -27,9 +27,10 @@ export class NativeBackend implements Backend {
     return typeof (this.core as unknown as Record<string, unknown>)[method] === 'function' && this.core.supports(method);
   }
 
-  #call(method: string, args: unknown[]): Promise<Result> {
+  /** call runs Core[method]; `binding` is the addon method behind it (refsByProperty is the addon's refs). */
+  #call(method: string, args: unknown[], binding = method): Promise<Result> {
     const fn = (this.core as unknown as Record<string, Method | undefined>)[method];
-    if (typeof fn !== 'function' || !this.core.supports(method)) return Promise.reject(unsupported('native', method));
+    if (typeof fn !== 'function' || !this.core.supports(binding)) return Promise.reject(unsupported('native', method));
     return fn.apply(this.core, args);
   }
 
@@ -47,6 +48,14 @@ export class NativeBackend implements Backend {
 
   refs(...args: unknown[]): Promise<Result> {
     return this.#call('refs', args);
+  }
+
+  refsByProperty(name: string, opts?: object): Promise<Result> {
+    return this.#call('refsByProperty', [name, opts], 'refs');
+  }
+
+  refsByString(text: string, opts?: object): Promise<Result> {
+    return this.#call('refsByString', [text, opts], 'refs');
   }
 
   stack(opts?: StackOptions): Promise<StackResult> {

@@ -8,7 +8,7 @@
 // the CLI, and imports nothing from src/api (which calls it); reports progress
 // and honours AbortSignals.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -162,6 +162,9 @@ function zlibDecompressor(format: Compression): NodeJS.ReadWriteStream | null {
 function viaTool(tool: string, args: string[], source: Readable, writer: SparseWriter, signal: AbortSignal | undefined, format: Compression): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'], signal });
+    // A signal that ends this process must not leave the tool running.
+    children.add(child);
+    child.on('close', () => children.delete(child));
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
     // The tool closing its stdin early (bad data) is reported through its exit status.
@@ -307,9 +310,10 @@ export class SparseWriter extends Writable {
   }
 }
 
-// ---- temporary files: removed on close, at exit, and on SIGTERM/SIGHUP ---------
+// ---- temporary files: removed on close, at exit, and on SIGINT/SIGTERM/SIGHUP ---------
 
 const temps = new Set<string>();
+const children = new Set<ChildProcess>();
 let hooked = false;
 
 /** registerTemp records a temporary directory and returns its idempotent remover. */
@@ -323,6 +327,8 @@ function registerTemp(dir: string): () => void {
 }
 
 function removeAll(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
   temps.clear();
 }
@@ -331,16 +337,18 @@ function hookExit(): void {
   if (hooked) return;
   hooked = true;
   process.on('exit', removeAll);
-  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
+      // Another listener owns this signal (the CLI turns Ctrl-C into
+      // cancellation, which closes the core and removes its copy): leave it be.
+      if (process.listenerCount(sig) > 1) return;
+      // Alone: the default action (termination by this signal) is due; clean up, then let it happen.
       removeAll();
-      // Let the default action (termination by this signal) happen once no other listener keeps the process.
-      if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig);
     };
-    process.on(sig, onSignal);
+    // First in line, so that a `once` listener (the CLI's Ctrl-C) still counts.
+    process.prependListener(sig, onSignal);
   }
 }
 

@@ -6,6 +6,8 @@
 // BACKEND_UNAVAILABLE (exit 11) naming the install. The llnode cases run
 // where scripts/install-llnode.sh installed lldb and llnode (CI does), and
 // are skipped with that reason elsewhere.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Core } from '../../src/api/core.js';
@@ -19,6 +21,7 @@ import { findLldb, findPlugin } from '../../src/backends/llnode/session.js';
 import { hasAddon, runCli, spawnCli } from '../support/cli.js';
 import { makeCore, type MadeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
+import { REPO } from '../support/repo.js';
 
 const lldb = findLldb();
 const plugin = findPlugin();
@@ -82,21 +85,52 @@ describe('llnode output parsers', () => {
   });
 });
 
+/** spawnWith runs the CLI with extra environment (PATH stripped, a bogus plugin path). */
+function spawnWith(argv: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'corescope.js'), ...argv], {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (x: string) => (stdout += x));
+    child.stderr.setEncoding('utf8').on('data', (x: string) => (stderr += x));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe('--backend llnode without lldb or llnode', () => {
-  it('fails with BACKEND_UNAVAILABLE (exit 11) naming the install', async () => {
-    const saved = process.env.CORESCOPE_LLDB;
-    process.env.CORESCOPE_LLDB = '/nonexistent/lldb';
-    try {
-      const run = await spawnCli(['--backend', 'llnode', '-e', process.execPath, 'stack', '/nonexistent-core']);
-      expect(run.code).toBe(ERRORS.BACKEND_UNAVAILABLE.exitCode);
-      expect(run.code).toBe(11);
-      expect(run.stderr).toMatch(/needs lldb/);
-      expect(run.stderr).toMatch(/install-llnode\.sh/);
-      expect(run.stderr).toMatch(/apt-get install -y lldb liblldb-dev/);
-    } finally {
-      if (saved === undefined) delete process.env.CORESCOPE_LLDB;
-      else process.env.CORESCOPE_LLDB = saved;
-    }
+  // Every command the llnode backend answers fails the same way: one line, a hint, exit 11.
+  const commands: string[][] = [['objects'], ['instances', 'Widget'], ['inspect', '0x1000'], ['refs', '0x1000'], ['stack']];
+
+  it.each(commands)('%s: lldb not on PATH is BACKEND_UNAVAILABLE (exit 11) naming the install', async (...cmd) => {
+    const [name, ...rest] = cmd;
+    // PATH stripped to an empty directory: no lldb, no lldb-<N>.
+    const run = await spawnWith(['--backend', 'llnode', '-e', process.execPath, name!, '/nonexistent-core', ...rest], { PATH: '/nonexistent', CORESCOPE_LLDB: '' });
+    expect(run.code, run.stderr).toBe(ERRORS.BACKEND_UNAVAILABLE.exitCode);
+    expect(run.code).toBe(11);
+    const lines = run.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^corescope: the llnode backend needs lldb, which is not installed$/);
+    expect(lines[1]).toMatch(/^hint: .*install-llnode\.sh.*apt-get install -y lldb liblldb-dev/);
+  });
+
+  it('a bogus CORESCOPE_LLDB is the same error', async () => {
+    const run = await spawnWith(['--backend', 'llnode', '-e', process.execPath, 'stack', '/nonexistent-core'], { CORESCOPE_LLDB: '/nonexistent/lldb' });
+    expect(run.code).toBe(11);
+    expect(run.stderr).toMatch(/needs lldb/);
+  });
+
+  it.skipIf(!lldb)('lldb present but llnode.so missing (bogus CORESCOPE_LLNODE_PLUGIN) names the plugin and the install', async () => {
+    const run = await spawnWith(['--backend', 'llnode', '-e', process.execPath, '--json', 'objects', '/nonexistent-core'], { CORESCOPE_LLNODE_PLUGIN: '/nonexistent/llnode.so' });
+    expect(run.code).toBe(11);
+    expect(run.stderr.split('\n').filter(Boolean)[0]).toBe('corescope: the llnode backend needs the llnode lldb plugin (llnode.so), which is not installed');
+    expect(run.stderr).toMatch(/hint: .*npm install --prefix \.cache\/llnode llnode@4\.0\.0/);
+    // --json: the error as JSON on stdout too.
+    expect(JSON.parse(run.stdout).error.code).toBe('BACKEND_UNAVAILABLE');
   });
 });
 
@@ -166,13 +200,103 @@ describe.skipIf(!hasLlnode || DIFF_VERSIONS.length === 0)(`llnode vs native ${ha
       const key = (address: string | null, edge: { kind: string; name: string } | null) => `${address} ${edge?.kind} ${edge?.name}`;
       const nativeKeys = new Set(native.map((r) => key(r.address, r.edge)));
       // The `things` array holds every LeakyThing: both name the same JSArray and index.
-      const arrayRef = llRefs.referrers.find((r) => r.edge.kind === 'element');
+      const arrayRef = llRefs.referrers.find((r) => r.edge?.kind === 'element');
       expect(arrayRef, JSON.stringify(llRefs.referrers)).toBeDefined();
       expect(nativeKeys.has(key(arrayRef!.address, arrayRef!.edge))).toBe(true);
       // Everything llnode finds, the native backend finds too (it also finds stale backing stores llnode skips).
       for (const r of llRefs.referrers) expect(nativeKeys, JSON.stringify(native)).toContain(key(r.address, r.edge));
     }, 300_000);
   });
+});
+
+// The CLI's --backend llnode on every command it answers, on the small llnode-table scenario (57 Widgets:
+// llnode's heap scans are quick) of the newest version llnode still reads (Node 20, else 18).
+const CLI_VERSION = DIFF_VERSIONS.at(-1);
+describe.skipIf(!hasLlnode || CLI_VERSION === undefined)(`--backend llnode through the CLI ${hasLlnode ? '' : NO_LLNODE}`, () => {
+  let made: MadeCore;
+  let core: Core;
+  beforeAll(async () => {
+    made = await makeCore('llnode-table', CLI_VERSION!);
+    core = await openCore(made.corePath, { executable: made.exe });
+  }, 600_000);
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  it('runs objects, instances, inspect, refs and stack through the CLI with the native result types', async () => {
+      const cli = async (...args: string[]) => {
+        const r = await spawnWith(['--backend', 'llnode', '-e', made.exe, ...args, '--json'], {});
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+        return JSON.parse(r.stdout) as Record<string, unknown> & { warnings: Array<{ code: string }> };
+      };
+      const keys = (o: object) => Object.keys(o).filter((k) => k !== 'engine').sort();
+      // The typed fields of each result (src/api/types.ts); the native one may carry more (e.g. objects' pages).
+      const sameShape = (ll: object, native: object) => expect(keys(native)).toEqual(expect.arrayContaining(keys(ll)));
+      const addr = (await core.instances('Widget', { limit: 1 })).instances[0]!.address;
+
+      const objects = await cli('objects', made.corePath, '--top', '5');
+      const nativeObjects = await core.objects();
+      sameShape(objects, nativeObjects);
+      expect(keys(objects)).toEqual(['by', 'live', 'resyncBytes', 'schemaVersion', 'totals', 'types', 'warnings']);
+      expect(keys(objects.totals as object)).toEqual(keys(nativeObjects.totals));
+      expect((objects.types as unknown[]).length).toBe(5);
+      expect(Object.keys((objects.types as object[])[0]!).sort()).toEqual(['count', 'name', 'shallowSize']);
+
+      // llnode 4.0 finds no instances by class name on Node 18+ (README table): the result says so, in the native shape.
+      const instances = await cli('instances', made.corePath, 'Widget');
+      const nativeInstances = await core.instances('Widget', { limit: 1 });
+      expect(keys(instances)).toEqual(keys(nativeInstances));
+      expect(instances.name).toBe('Widget');
+
+      const inspect = await cli('inspect', made.corePath, addr);
+      expect(inspect.address).toBe(addr);
+      expect((inspect.properties as Array<{ name: string }>).map((p) => p.name)).toEqual((await core.inspect(addr)).properties?.map((p) => p.name));
+
+      const refs = await cli('refs', made.corePath, addr);
+      const nativeRefs = await core.refs(addr);
+      sameShape(refs, nativeRefs);
+      expect(keys((refs.target as object)!)).toEqual(keys(nativeRefs.target!));
+      expect(keys((refs.referrers as object[])[0]!)).toEqual(keys(nativeRefs.referrers[0]!));
+      const byName = await cli('refs', made.corePath, '--name', 'owner');
+      expect(byName.mode).toBe('property');
+      // As many holders of .owner as the native refs --name finds (llnode-table.test.ts: 58 on Node 18/20).
+      expect((byName.referrers as unknown[]).length).toBe((await core.refsByProperty('owner')).referrers.length);
+      expect((byName.referrers as unknown[]).length).toBeGreaterThanOrEqual(made.truth.counts.Widget!);
+
+      const stack = await cli('stack', made.corePath, '--crashed');
+      const frames = (stack.threads as Array<{ frames: Array<{ kind: string; function: string | null }> }>)[0]!.frames;
+      expect(frames.filter((f) => f.kind === 'js').map((f) => f.function)).toContain(made.truth.crash.function);
+
+      for (const r of [objects, instances, inspect, refs, byName, stack]) expect(r.warnings.map((w) => w.code)).toContain('LLNODE_BACKEND');
+
+      // Human output renders too (the same render functions as the native backend).
+      const human = await spawnWith(['--backend', 'llnode', '-e', made.exe, 'refs', made.corePath, addr], {});
+      expect(human.code, human.stderr).toBe(0);
+      expect(human.stdout).toContain(addr);
+    }, 600_000);
+
+  it('`shell` with --backend llnode runs each line in one lldb session; an error keeps it going', async () => {
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'corescope.js'), '--backend', 'llnode', '-e', made.exe, 'shell', made.corePath], {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '', CORESCOPE_HISTORY: '/dev/null' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (x: string) => (stdout += x));
+    child.stderr.setEncoding('utf8').on('data', (x: string) => (stderr += x));
+    child.stdin.end('stack --crashed --json\ninspect nothex\ninfo\nstack --crashed --json\nexit\n');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code, stderr).toBe(0);
+    // Two stack results (before and after the errors), each naming the crashing function.
+    const results = (stdout.match(/^\{[\s\S]*?^\}$/gm) ?? []).map((j) => JSON.parse(j) as StackResult);
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(r.threads[0]!.frames.map((f) => f.function)).toContain(made.truth.crash.function);
+    // a malformed address and a native-only command: one error line each.
+    const errors = stderr.split('\n').filter((l) => l.startsWith('corescope:') && !l.startsWith('corescope: warning:'));
+    expect(errors, stderr).toHaveLength(2);
+    expect(errors[1]).toMatch(/info is not available with --backend llnode/);
+  }, 600_000);
 });
 
 describe.skipIf(!hasAddon)('the native backend adapter', () => {

@@ -207,7 +207,7 @@ describe('decompressing real compressed cores', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  for (const how of ['exit', 'SIGTERM'] as const) {
+  for (const how of ['exit', 'SIGTERM', 'SIGINT'] as const) {
     it(`removes the temporary file when the process ends (${how}) without closing`, async (ctx) => {
       const input = inputs.get('lz4') ?? inputs.get('zstd');
       if (!input) return ctx.skip('SKIPPED: neither lz4 nor zstd is installed');
@@ -224,23 +224,169 @@ describe('decompressing real compressed cores', () => {
       let err = '';
       child.stdout.on('data', (s) => {
         out += s;
-        if (how === 'SIGTERM' && out.includes('\n')) {
+        if (how !== 'exit' && out.includes('\n')) {
           expect(existsSync(out.trim())).toBe(true);
-          child.kill('SIGTERM');
+          child.kill(how);
         }
       });
       child.stderr.on('data', (s) => (err += s));
       const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, s) => r([c, s])));
       expect(out.trim(), err).toMatch(/core$/);
       if (how === 'exit') expect(code).toBe(0);
-      else expect(signal).toBe('SIGTERM');
+      else expect(signal).toBe(how);
       expect(readdirSync(dir)).toEqual([]);
     });
   }
+
+  it('detects by bytes, not by name: a zstd file named like systemd-coredump\'s .xz, and a .zst that is a plain core', async (ctx) => {
+    const input = inputs.get('zstd');
+    if (!input) return ctx.skip('SKIPPED: the zstd tool is not installed');
+    const misnamed = join(work, `core.node.0.0123456789abcdef0123456789abcdef.${made.truth.pid}.1700000000000000.xz`);
+    copyFileSync(input, misnamed);
+    expect(await detectCompression(misnamed)).toBe('zstd');
+    const plain = join(work, `core.node.0.0123456789abcdef0123456789abcdef.${made.truth.pid}.1700000000000000.zst`);
+    copyFileSync(made.corePath, plain);
+    expect(await detectCompression(plain)).toBeNull();
+  });
 
   it('copies of the original stay untouched (sanity: the core itself is not compressed)', async () => {
     const copy = join(work, 'plain-core');
     copyFileSync(made.corePath, copy);
     expect(await detectCompression(copy)).toBeNull();
   });
+});
+
+/** cli runs bin/corescope.js with extra environment; resolves with exit code, signal and streams. */
+function cli(argv: string[], env: Record<string, string>, onStart?: (pid: number) => void): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'corescope.js'), ...argv], {
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onStart?.(child.pid!);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (x: string) => (stdout += x));
+    child.stderr.setEncoding('utf8').on('data', (x: string) => (stderr += x));
+    // A hang is a failure: vitest's timeout would hide which step hung.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+async function waitFor(what: string, check: () => boolean, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!hasAddon)('compressed cores through the CLI', () => {
+  let made: MadeCore;
+  const inputs = new Map<Compression, string>();
+  const tools: Compression[] = ['zstd', 'lz4', 'xz'];
+
+  beforeAll(async () => {
+    made = await makeCore('uncaught-error', primaryVersion());
+    for (const t of tools) {
+      if (!which(t)) continue;
+      const out = join(work, `cli-core.${FORMATS[t].extension.slice(1)}`);
+      if (spawnSync('sh', ['-c', `${t} -c -q < "$1" > "$2"`, 'sh', made.corePath, out]).status === 0) inputs.set(t, out);
+    }
+  });
+
+  for (const t of tools) {
+    for (const damage of ['truncated', 'corrupt'] as const) {
+      it(`a ${damage} ${t} core is one line + hint, CORE_CORRUPT (exit 8), no hang, no temporary file`, async (ctx) => {
+        const input = inputs.get(t);
+        if (!input) return ctx.skip(`SKIPPED: the ${t} tool is not installed (apt-get install ${FORMATS[t].aptPackage})`);
+        const bytes = readFileSync(input);
+        let bad: Buffer;
+        if (damage === 'truncated') bad = bytes.subarray(0, Math.floor(bytes.length / 2));
+        else {
+          // Keep the magic (so it is recognised), scramble the middle.
+          bad = Buffer.from(bytes);
+          for (let i = Math.floor(bad.length / 4); i < Math.floor(bad.length / 4) + 4096 && i < bad.length; i++) bad[i] = (bad[i]! ^ 0x5a) & 0xff;
+        }
+        const path = join(work, `${damage}-${t}${FORMATS[t].extension}`);
+        writeFileSync(path, bad);
+        const dir = tempDir(`cli-${damage}-${t}`);
+        const r = await cli(['-e', made.exe, 'info', path], { CORESCOPE_TMPDIR: dir });
+        expect(r.signal, 'killed after 120 s: it hung').toBeNull();
+        expect(r.code, r.stderr).toBe(8);
+        const lines = r.stderr.split('\n').filter(Boolean);
+        expect(lines).toHaveLength(2);
+        expect(lines[0]).toMatch(new RegExp(`^corescope: the ${t}-compressed core cannot be decompressed`));
+        expect(lines[1]).toMatch(/^hint: the file is truncated or damaged/);
+        expect(readdirSync(dir)).toEqual([]);
+      }, 150_000);
+    }
+  }
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} while decompressing: the temporary file and the decompressor are gone`, async () => {
+      // A decompressor that never finishes (the real tools are too quick to be caught midway):
+      // it writes 1 MiB, records its pid and waits. corescope finds it on PATH like the real lz4.
+      const bin = join(work, `slow-bin-${sig}`);
+      spawnSync('mkdir', ['-p', bin]);
+      const pidFile = join(work, `slow-${sig}.pid`);
+      writeFileSync(join(bin, 'lz4'), `#!/bin/sh\necho $$ > "${pidFile}"\nhead -c 1048576 /dev/urandom\nexec sleep 600\n`, { mode: 0o755 });
+      // Any bytes with the lz4 frame magic.
+      const input = join(work, `slow-${sig}.lz4`);
+      writeFileSync(input, Buffer.concat([Buffer.from([0x04, 0x22, 0x4d, 0x18]), Buffer.alloc(64 * 1024, 1)]));
+      const dir = tempDir(`cli-${sig}`);
+      let pid = 0;
+      const done = cli(['-e', made.exe, 'info', input], { CORESCOPE_TMPDIR: dir, PATH: `${bin}:${process.env.PATH}` }, (p) => (pid = p));
+      // Wait until the copy is being written, then signal corescope.
+      await waitFor('the temporary copy', () => {
+        const d = readdirSync(dir)[0];
+        return !!d && existsSync(join(dir, d, 'core')) && statSync(join(dir, d, 'core')).size > 0 && existsSync(pidFile);
+      });
+      process.kill(pid, sig);
+      const r = await done;
+      if (sig === 'SIGINT') {
+        // The CLI turns Ctrl-C into cancellation: CANCELLED (exit 14), one line.
+        expect(r.code, r.stderr).toBe(14);
+        expect(r.stderr).toMatch(/cancelled/);
+      } else {
+        expect(r.signal).toBe('SIGTERM');
+      }
+      expect(readdirSync(dir)).toEqual([]);
+      const toolPid = Number(readFileSync(pidFile, 'utf8'));
+      await waitFor('the decompressor to exit', () => !alive(toolPid), 10_000);
+    }, 150_000);
+  }
+
+  it('draws progress on a terminal, not on a pipe', async (ctx) => {
+    const input = inputs.get('xz');
+    if (!input) return ctx.skip('SKIPPED: the xz tool is not installed');
+    const python = ['python3', 'python'].find((p) => spawnSync(p, ['-c', 'import pty'], { stdio: 'ignore' }).status === 0);
+    if (!python) return ctx.skip('SKIPPED: python3 with the pty module is needed for a pseudo-terminal');
+    // stderr on a pty (stdout too); the whole transcript comes back.
+    const driver = 'import os, pty, sys\nsys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))';
+    const tty = spawnSync(python, ['-c', driver, process.execPath, join(REPO, 'bin', 'corescope.js'), '-e', made.exe, 'info', input], {
+      env: { ...process.env, NODE_OPTIONS: '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(tty.status, tty.stderr).toBe(0);
+    expect(tty.stdout).toMatch(/\] 100% decompressing xz /);
+    const piped = await cli(['-e', made.exe, 'info', input], {});
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).not.toMatch(/decompressing/);
+  }, 150_000);
 });

@@ -49,24 +49,57 @@ def read_until(pat, timeout):
             buf += chunk
     got, buf = buf, b''
     return got.decode('utf-8', 'replace'), False
+def read_eof(timeout):
+    # Until the child closes the pty (it exited), or the timeout.
+    global buf
+    end = time.time() + timeout
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return True
+            if not chunk:
+                return True
+            buf += chunk
+    return False
+exited = False
 for s in steps:
     if s.get('send') is not None:
         os.write(fd, s['send'].encode())
-    text, ok = read_until(s['expect'], s.get('timeout', 90))
+    if s.get('eof'):
+        ok = read_eof(s.get('timeout', 30))
+        text, buf = buf.decode('utf-8', 'replace'), b''
+        exited = ok
+    else:
+        text, ok = read_until(s['expect'], s.get('timeout', 90))
     out.append({'text': text, 'ok': ok})
     if not ok:
         break
-try:
-    os.kill(pid, 9)
-except OSError:
-    pass
-_, status = os.waitpid(pid, 0)
-print(json.dumps({'steps': out, 'status': status}))
+code = None
+if exited:
+    # The child left on its own: its exit code (waited for, never killed).
+    for _ in range(100):
+        wpid, status = os.waitpid(pid, os.WNOHANG)
+        if wpid:
+            code = os.waitstatus_to_exitcode(status)
+            break
+        time.sleep(0.1)
+if code is None:
+    try:
+        os.kill(pid, 9)
+    except OSError:
+        pass
+    os.waitpid(pid, 0)
+print(json.dumps({'steps': out, 'code': code}))
 `;
 
 interface Step {
   send?: string;
-  expect: string;
+  /** expect: a regex to wait for; eof: wait for the shell to exit (its code is returned). */
+  expect?: string;
+  eof?: boolean;
   timeout?: number;
 }
 
@@ -78,7 +111,7 @@ function plain(s: string): string {
 }
 
 /** drive runs the DRIVER asynchronously (a blocked worker would miss vitest's heartbeats). */
-async function drive(argv: string[], steps: Step[], env: Record<string, string>): Promise<{ steps: Array<{ text: string; ok: boolean }> }> {
+async function drive(argv: string[], steps: Step[], env: Record<string, string>): Promise<{ steps: Array<{ text: string; ok: boolean }>; code: number | null }> {
   const child = spawn(python!, ['-c', DRIVER, JSON.stringify(argv), JSON.stringify(steps), JSON.stringify(env)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,7 +121,7 @@ async function drive(argv: string[], steps: Step[], env: Record<string, string>)
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const code = await new Promise<number | null>((r) => child.on('close', r));
   if (code !== 0) throw new Error(`pty driver failed: ${stderr}`);
-  const res = JSON.parse(stdout) as { steps: Array<{ text: string; ok: boolean }> };
+  const res = JSON.parse(stdout) as { steps: Array<{ text: string; ok: boolean }>; code: number | null };
   for (const s of res.steps) s.text = plain(s.text);
   return res;
 }
@@ -140,10 +173,13 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
         // Tab completes "sta" to the one command it can be.
         { send: 'sta\t', expect: 'stack' },
         { send: ' --crashed\r', expect: PROMPT },
-        { send: '\x04', expect: '$', timeout: 20 },
+        { send: '\x04', eof: true, timeout: 20 },
       ],
       env,
     );
+    // Ctrl-D leaves with exit code 0.
+    expect(res.steps.at(-1)!.ok, 'the shell did not exit on Ctrl-D').toBe(true);
+    expect(res.code).toBe(0);
     const [banner, help, stack, json, bogus, tab, completed] = res.steps;
     expect(banner!.ok, banner!.text).toBe(true);
     expect(banner!.text).toContain('type help');
@@ -188,11 +224,13 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
         // Up arrow: the last line of the history file, then Enter runs it.
         { send: '\x1b[A', expect: 'stack --crashed' },
         { send: '\r', expect: PROMPT },
-        { send: 'exit\r', expect: '$', timeout: 20 },
+        { send: 'exit\r', eof: true, timeout: 20 },
       ],
       env,
     );
     expect(res.steps.every((s) => s.ok), JSON.stringify(res.steps)).toBe(true);
+    // `exit` leaves with exit code 0.
+    expect(res.code).toBe(0);
     expect(res.steps[2]!.text).toContain(made.truth.crash.function);
   }, 300_000);
 
@@ -218,4 +256,51 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
     expect(addresses.length, res.steps[2]!.text).toBe(3);
     expect(res.steps[2]!.text).toContain('LeakyThing');
   }, 300_000);
+
+  it('takes objects, instances, inspect, refs, path and report with the one-shot output; bad input is one line and the session goes on', async (ctx) => {
+    for (const c of ['objects', 'instances', 'inspect', 'refs', 'path', 'report']) {
+      if (!commandNames.includes(c)) return ctx.skip(`SKIPPED: the ${c} command is not registered`);
+    }
+    // The truth for each line: the one-shot command's stdout on the same core.
+    const first = await spawnCli(['-e', made.exe, 'instances', made.corePath, 'LeakyThing', '--limit', '1', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const addr = (JSON.parse(first.stdout) as { instances: Array<{ address: string }> }).instances[0]!.address;
+    const lines = ['objects --top 5', 'instances LeakyThing --limit 2', `inspect ${addr}`, `refs ${addr}`, `path ${addr}`, 'report'];
+    const oneShot: string[] = [];
+    for (const l of lines) {
+      const [name, ...rest] = l.split(' ');
+      const r = await spawnCli(['-e', made.exe, name!, made.corePath, ...rest], { timeoutMs: 240_000 });
+      expect(r.code, `${l}: ${r.stderr}`).toBe(0);
+      oneShot.push(r.stdout.trim());
+    }
+    const res = await drive(
+      argv,
+      [
+        { expect: PROMPT },
+        ...lines.map((l) => ({ send: `${l}\r`, expect: PROMPT, timeout: 240 })),
+        // A valid-looking address that is no object, a malformed one, an unknown command: one line each.
+        { send: 'inspect 0x10\r', expect: PROMPT },
+        { send: 'inspect nothex\r', expect: PROMPT },
+        { send: 'frobnicate\r', expect: PROMPT },
+        // Still alive: a command after the errors runs.
+        { send: 'objects --top 5\r', expect: PROMPT, timeout: 240 },
+        { send: 'exit\r', eof: true, timeout: 20 },
+      ],
+      env,
+    );
+    expect(res.steps.every((s) => s.ok), JSON.stringify(res.steps.map((s) => s.text.slice(-300)))).toBe(true);
+    const body = (i: number, line: string) =>
+      res.steps[i]!.text.replace(new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`), '').replace(/corescope> $/, '').trim();
+    lines.forEach((l, i) => expect(body(i + 1, l), l).toBe(oneShot[i]));
+    const errorLines = (i: number, line: string) => body(i, line).split('\n').filter((x) => x.startsWith('corescope:'));
+    const n = lines.length;
+    for (const [i, line] of [[n + 1, 'inspect 0x10'], [n + 2, 'inspect nothex'], [n + 3, 'frobnicate']] as const) {
+      expect(errorLines(i, line), `${line}: ${body(i, line)}`).toHaveLength(1);
+      // No stack trace, no more than the error and its hint.
+      expect(body(i, line).split('\n').filter((x) => x && !/^(corescope|hint):/.test(x)), body(i, line)).toEqual([]);
+    }
+    expect(body(n + 3, 'frobnicate')).toMatch(/unknown command "frobnicate"/);
+    expect(body(n + 4, 'objects --top 5')).toBe(oneShot[0]);
+    expect(res.code).toBe(0);
+  }, 900_000);
 });

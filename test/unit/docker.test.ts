@@ -5,7 +5,7 @@
 // CORESCOPE_HOME pointing at this checkout, picks the newest core of a
 // systemd-coredump-like folder (compressed too) and passes commands through.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,111 @@ describe('docker/Dockerfile', () => {
   });
 });
 
+/**
+ * imageCommands builds a directory of the commands the image will have, from
+ * this machine's dpkg database: Debian's Essential and Priority-required
+ * packages (what a -slim base image holds), the packages the Dockerfile
+ * installs with everything they depend on, and node/npm (the base image's).
+ * Only meaningful when this machine runs the base image's Debian release.
+ */
+function imageCommands(dockerPackages: string[]): { dir: string; packages: Set<string> } {
+  const q = spawnSync('dpkg-query', ['-W', '-f=${Package}\t${Essential}\t${Priority}\t${Depends}\t${Pre-Depends}\n'], { encoding: 'utf8' });
+  const info = new Map<string, { base: boolean; deps: string[] }>();
+  for (const line of q.stdout.split('\n').filter(Boolean)) {
+    const [pkg, essential, priority, deps, pre] = line.split('\t');
+    const names = `${deps ?? ''},${pre ?? ''}`
+      .split(',')
+      .flatMap((d) => d.split('|').slice(0, 1))
+      .map((d) => d.trim().split(/[\s:(]/)[0]!)
+      .filter(Boolean);
+    info.set(pkg!, { base: essential === 'yes' || priority === 'required', deps: names });
+  }
+  const packages = new Set<string>();
+  const add = (p: string) => {
+    if (packages.has(p) || !info.has(p)) return;
+    packages.add(p);
+    for (const d of info.get(p)!.deps) add(d);
+  };
+  for (const [p, i] of info) if (i.base) add(p);
+  for (const p of dockerPackages) add(p);
+  const dir = mkdtempSync(join(tmpdir(), 'corescope-image-path-'));
+  const files = spawnSync('dpkg', ['-L', ...packages], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout.split('\n');
+  for (const f of files) {
+    if (!/^\/(usr\/)?s?bin\/[^/]+$/.test(f) || !existsSync(f)) continue;
+    const name = f.slice(f.lastIndexOf('/') + 1);
+    if (!existsSync(join(dir, name))) symlinkSync(f, join(dir, name));
+  }
+  // The node image's own: node, npm.
+  symlinkSync(process.execPath, join(dir, 'node'));
+  const npm = which('npm');
+  if (npm) symlinkSync(npm, join(dir, 'npm'));
+  return { dir, packages };
+}
+
+const FROM_RELEASE = /^node:\d+-(\w+)/.exec(
+  instructions(readFileSync(DOCKERFILE, 'utf8')).find(([i]) => i === 'FROM')?.[1] ?? '',
+)?.[1];
+const HOST_RELEASE = /^VERSION_CODENAME=(\w+)$/m.exec(existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '')?.[1];
+const SAME_RELEASE = !!FROM_RELEASE && FROM_RELEASE === HOST_RELEASE && !!which('dpkg-query');
+const NOT_SAME = `SKIPPED: the image is Debian ${FROM_RELEASE}, this machine ${HOST_RELEASE ?? 'is not Debian'}: its dpkg database cannot stand for the image`;
+
+describe.skipIf(!SAME_RELEASE)(`commands the image runs exist in Debian ${FROM_RELEASE} ${SAME_RELEASE ? '' : NOT_SAME}`, () => {
+  const ins = instructions(readFileSync(DOCKERFILE, 'utf8'));
+  let image: { dir: string; packages: Set<string> };
+  beforeAll(() => {
+    image = imageCommands(aptPackages(ins));
+  });
+  afterAll(() => rmSync(image.dir, { recursive: true, force: true }));
+
+  it('every command of every RUN line is in the base image or a package it installs', () => {
+    const commands = new Set<string>();
+    for (const [i, r] of ins) {
+      if (i !== 'RUN') continue;
+      for (const part of r.split(/&&|\|\||;|\|/)) {
+        const words = part.trim().split(/\s+/).filter((w) => !/^\w+=/.test(w));
+        if (words[0]) commands.add(words[0]);
+      }
+    }
+    expect([...commands]).toEqual(expect.arrayContaining(['apt-get', 'npm', 'bash', 'chmod', 'ln']));
+    // The apt step runs before anything is installed: its commands must be in the base alone.
+    for (const c of commands) expect(existsSync(join(image.dir, c)) || c === 'test', `RUN ${c}`).toBe(true);
+    // The script RUN calls (install-llnode.sh) uses these; all must be there too.
+    const script = readFileSync(join(REPO, 'scripts', 'install-llnode.sh'), 'utf8');
+    for (const c of ['dpkg', 'timeout', 'id', 'mkdir', 'npm', 'apt-get']) {
+      expect(script).toContain(c);
+      expect(existsSync(join(image.dir, c)), `install-llnode.sh: ${c}`).toBe(true);
+    }
+  });
+
+  it('the entrypoint runs with only the image\'s commands on PATH', async (ctx) => {
+    if (!hasAddon) return ctx.skip(NO_ADDON);
+    const made = await makeCore('uncaught-error', primaryVersion());
+    const dir = mkdtempSync(join(tmpdir(), 'corescope-coredump-'));
+    try {
+      copyFileSync(made.corePath, join(dir, `core.node.0.bootid.${made.truth.pid}.1700000000000000`));
+      // A folder (find/sort/head/cut) and the recorded-path lookup (sed) with PATH = the image's commands only.
+      const root = mkdtempSync(join(tmpdir(), 'corescope-hostroot-'));
+      spawnSync('mkdir', ['-p', join(root, made.exe, '..')]);
+      copyFileSync(made.exe, join(root, made.exe));
+      const r = await runEntrypoint([dir, 'info', '--json'], { PATH: image.dir, CORESCOPE_HOST_ROOT: root });
+      rmSync(root, { recursive: true, force: true });
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { pid: number }).pid).toBe(made.truth.pid);
+      // Proof the PATH was the restricted one: git (on this machine, not in the image) is not found.
+      if (which('git')) {
+        const probe = spawnSync('bash', ['-c', 'command -v git || echo missing'], { env: { PATH: image.dir }, encoding: 'utf8' });
+        expect(probe.stdout.trim()).toBe('missing');
+      }
+      if (findLldb() && existsSync(join(image.dir, 'lldb')) && findPlugin()) {
+        const l = await runEntrypoint(['lldb', made.corePath], { PATH: image.dir, CORESCOPE_NODE: made.exe, CORESCOPE_LLNODE_PLUGIN: findPlugin()! });
+        expect(l.stdout).toMatch(/plugin load .*llnode\.so/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
 function aptPackages(ins: Array<[string, string]>): string[] {
   const out: string[] = [];
   for (const [i, r] of ins) {
@@ -126,6 +231,16 @@ describe.skipIf(!hasAddon)(`docker/entrypoint.sh run outside Docker ${hasAddon ?
     utimesSync(join(dir, 'core.old.1'), new Date(2000, 0, 1), new Date(2000, 0, 1));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes the node binary path as --node before the core', async () => {
+    const r = await runEntrypoint(['--node', made.exe, made.corePath, 'info', '--json'], {});
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { executable: { path: string } }).executable.path).toBe(made.exe);
+    const bad = await runEntrypoint(['--node', '/nonexistent/node', made.corePath], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/node binary \/nonexistent\/node does not exist/);
+  });
 
   it('runs a command on a core file with the node binary given by CORESCOPE_NODE', async () => {
     const r = await runEntrypoint([made.corePath, 'info', '--json'], { CORESCOPE_NODE: made.exe });

@@ -11,6 +11,11 @@ import { CorescopeError } from '../../api/errors.js';
 import { openCore } from '../../api/open-core.js';
 import {
   SCHEMA_VERSION,
+  type InstancesResult,
+  type ObjectsResult,
+  type GraphEdge,
+  type Referrer,
+  type RefsResult,
   type InspectOptions,
   type InspectProperty,
   type InspectResult,
@@ -27,50 +32,13 @@ import { withDecompressed } from '../../input/compressed.js';
 import { parseBt, parseHistogram, parseInspect, parseInstances, parseRefs, parseThreadList, type BtFrame, type LlValue, type RefLine } from './parse.js';
 import { LldbSession, llnodeTools, type CommandOutput } from './session.js';
 
-/** ObjectsRow is one type of the llnode heap histogram (llnode's type names: "(Object)", "(Array)", "(String)"...). */
-export interface LlnodeTypeRow {
-  name: string;
-  count: number;
-  bytes: number;
-}
+// Results are the native backend's types (src/api/types.ts): ObjectsResult,
+// InstancesResult, RefsResult, InspectResult, StackResult. What llnode cannot
+// tell (sizes of single objects, liveness, where a property is stored) is
+// filled with the neutral value and named in a warning.
 
-export interface LlnodeObjectsResult extends Versioned {
-  engine: 'llnode';
-  types: LlnodeTypeRow[];
-  totalCount: number;
-  totalBytes: number;
-  warnings: Warning[];
-}
-
-export interface LlnodeInstancesResult extends Versioned {
-  engine: 'llnode';
-  type: string;
-  count: number;
-  instances: Array<{ address: string; name: string; preview: string }>;
-  warnings: Warning[];
-}
-
-/** LlnodeReferrer has the shape of a native `refs` referrer (native/api/graph_methods.cc). */
-export interface LlnodeReferrer {
-  address: string;
-  /** name is llnode's type name of the referrer ("(Object)", "(Array)", "Context", "Holder"...). */
-  name: string;
-  /** edge: kind "property", "element" or "context" and the property name, index or variable. */
-  edge: { kind: 'property' | 'element' | 'context'; name: string };
-  /** live: llnode cannot tell garbage from live objects; always true. */
-  live: boolean;
-}
-
-/** LlnodeRefsResult has the shape of the native `refs` result: by address, or by property name. */
-export interface LlnodeRefsResult extends Versioned {
-  engine: 'llnode';
-  mode: 'address' | 'property';
-  target?: { address: string; name: string };
-  property?: string;
-  referrers: LlnodeReferrer[];
-  truncated: boolean;
-  warnings: Warning[];
-}
+/** LlnodeReferrer is a Referrer as llnode finds it: always an address and an edge. */
+export type LlnodeReferrer = Referrer & { address: string; edge: GraphEdge };
 
 const ENGINE_WARNING: Warning = {
   code: 'LLNODE_BACKEND',
@@ -149,67 +117,89 @@ export class LlnodeBackend implements Backend {
     return out;
   }
 
-  /** objects is llnode's `v8 findjsobjects` histogram. */
-  async objects(opts: { top?: number; type?: string } = {}): Promise<LlnodeObjectsResult> {
+  /** objects is llnode's `v8 findjsobjects` histogram as an ObjectsResult (llnode's names: "(Object)", "(Array)"...). */
+  async objects(opts: { by?: string; retained?: boolean; includeGarbage?: boolean } = {}): Promise<ObjectsResult> {
+    if (opts.by && opts.by !== 'constructor') throw llnodeCannot(`--by ${opts.by}`);
+    if (opts.retained) throw llnodeCannot('retained sizes');
     const out = await this.#v8('v8 findjsobjects');
     const h = parseHistogram(out.stdout);
-    let rows = h.rows.sort((a, b) => b.bytes - a.bytes || b.count - a.count || a.name.localeCompare(b.name));
-    if (opts.type) rows = rows.filter((r) => r.name === opts.type);
-    if (opts.top && opts.top > 0) rows = rows.slice(0, opts.top);
-    return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', types: rows, totalCount: h.totalCount, totalBytes: h.totalBytes, warnings: [ENGINE_WARNING] };
-  }
-
-  /** instances is `v8 findjsinstances <type>` (llnode 4.0 finds none by class name on Node 18+: it files them under "(Object)"). */
-  async instances(type: unknown, opts: { limit?: number } = {}): Promise<LlnodeInstancesResult> {
-    const name = String(typeof type === 'object' && type ? (type as { type?: string }).type : type);
-    if (!name || /\s/.test(name)) throw new CorescopeError('USAGE', `bad type name "${name}"`);
-    const out = await this.#v8(`v8 findjsinstances ${name}`);
-    let list = parseInstances(out.stdout);
-    const count = list.length;
-    if (opts.limit && opts.limit > 0) list = list.slice(0, opts.limit);
-    const warnings = [ENGINE_WARNING];
-    if (count === 0) warnings.push({ code: 'LLNODE_NOT_FOUND', message: `llnode found no objects of type ${name}: ${out.stdout.trim() || 'no output'}` });
+    const types = h.rows
+      .map((r) => ({ name: r.name || '(no name)', count: r.count, shallowSize: r.bytes }))
+      .sort((a, b) => b.shallowSize - a.shallowSize || b.count - a.count || a.name.localeCompare(b.name));
     return {
       schemaVersion: SCHEMA_VERSION,
       engine: 'llnode',
-      type: name,
-      count,
-      instances: list.map((i) => ({ address: i.address, name: llValueName(parseValueSafe(i.description)), preview: i.description })),
-      warnings,
-    };
+      by: 'constructor',
+      // llnode cannot tell garbage from live objects: it counts everything it finds.
+      live: false,
+      types,
+      totals: { objects: h.totalCount, shallowSize: h.totalBytes, garbageObjects: 0, pages: 0 },
+      resyncBytes: 0,
+      warnings: [ENGINE_WARNING, { code: 'LLNODE_LIVENESS', message: 'llnode counts every object it finds, garbage included' }],
+    } as ObjectsResult;
   }
 
-  /**
-   * refs is `v8 findrefs <address>` (who holds the value), or with
-   * `{ property }` `v8 findrefs -n <property>` (every object that has it).
-   */
-  async refs(address: unknown, opts: { property?: string; max?: number } = {}): Promise<LlnodeRefsResult> {
-    const byProperty = typeof address === 'object' && address !== null ? (address as { property?: string }).property : opts.property;
-    const max = opts.max && opts.max > 0 ? opts.max : Infinity;
-    if (byProperty !== undefined) {
-      const all = await this.findrefsByName(byProperty);
-      const referrers = all.slice(0, max);
-      return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', mode: 'property', property: byProperty, referrers, truncated: referrers.length < all.length, warnings: [ENGINE_WARNING] };
-    }
-    const addr = checkAddress(typeof address === 'object' && address !== null ? (address as { address?: string }).address : address);
+  /** instances is `v8 findjsinstances <type>` as an InstancesResult (llnode 4.0 finds none by class name on Node 18+: it files them under "(Object)"). */
+  async instances(type: unknown, opts: { limit?: number } = {}): Promise<InstancesResult> {
+    const name = String(typeof type === 'object' && type ? (type as { type?: string }).type : type);
+    if (!name || /\s/.test(name)) throw new CorescopeError('USAGE', `bad type name "${name}"`, { hint: 'llnode takes a type name without spaces' });
+    const out = await this.#v8(`v8 findjsinstances ${name}`);
+    const all = parseInstances(out.stdout);
+    const list = opts.limit && opts.limit > 0 ? all.slice(0, opts.limit) : all;
+    const warnings = [ENGINE_WARNING, { code: 'LLNODE_SIZE', message: 'llnode does not give the size of single objects (size 0)' }];
+    if (all.length === 0) warnings.push({ code: 'LLNODE_NOT_FOUND', message: `llnode found no objects of type ${name}: ${out.stdout.trim() || 'no output'}` });
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      engine: 'llnode',
+      name,
+      by: 'constructor',
+      // llnode cannot tell garbage from live objects.
+      live: false,
+      total: all.length,
+      instances: list.map((i) => ({ address: i.address, name: llValueName(parseValueSafe(i.description)), size: 0, preview: i.description })),
+      truncated: list.length < all.length,
+      warnings,
+    } as InstancesResult;
+  }
+
+  /** refs is `v8 findrefs <address>`: who holds the value at the address. */
+  async refs(address: unknown, opts: { max?: number } = {}): Promise<RefsResult> {
+    const addr = checkAddress(address);
     const out = await this.#v8(`v8 findrefs ${addr}`);
     const all = parseRefs(out.stdout).map(toReferrer);
-    const referrers = all.slice(0, max);
+    const referrers = cap(all, opts.max);
     const head = parseValueSafe((await this.#session.run(`v8 inspect ${addr}`)).stdout.replace(/^0x[0-9a-f]+(\(map=0x[0-9a-f]+\))?:/i, '').split('\n')[0] ?? '');
     return {
       schemaVersion: SCHEMA_VERSION,
       engine: 'llnode',
       mode: 'address',
-      target: { address: addr, name: llValueName(head) },
+      // llnode knows neither liveness nor sizes.
+      target: { address: addr, name: llValueName(head), live: true, selfSize: 0, retainedSize: 0 },
       referrers,
       truncated: referrers.length < all.length,
       warnings: [ENGINE_WARNING],
-    };
+    } as RefsResult;
+  }
+
+  /** refsByProperty is `v8 findrefs -n <property>`: every object with a property of that name. */
+  async refsByProperty(property: string, opts: { max?: number } = {}): Promise<RefsResult> {
+    const all = await this.findrefsByName(property);
+    const referrers = cap(all, opts.max);
+    return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', mode: 'property', property, referrers, truncated: referrers.length < all.length, warnings: [ENGINE_WARNING] } as RefsResult;
+  }
+
+  /** refsByString is `v8 findrefs -s <text>`: every object that refers to a string with that value. */
+  async refsByString(text: string, opts: { max?: number } = {}): Promise<RefsResult> {
+    if (!text || /[\s'"\\]/.test(text)) throw new CorescopeError('USAGE', `llnode cannot search for the string ${JSON.stringify(text)}`, { hint: 'llnode takes one word without quotes; the native backend takes any string' });
+    const out = await this.#v8(`v8 findrefs -s ${text}`);
+    const all = parseRefs(out.stdout).map(toReferrer);
+    const referrers = cap(all, opts.max);
+    return { schemaVersion: SCHEMA_VERSION, engine: 'llnode', mode: 'string', string: text, referrers, truncated: referrers.length < all.length, warnings: [ENGINE_WARNING] } as RefsResult;
   }
 
   /** findrefsByName is `v8 findrefs -n <property>`: every object with a property of that name. */
   async findrefsByName(property: string): Promise<LlnodeReferrer[]> {
-    if (!/^[\w$]+$/.test(property)) throw new CorescopeError('USAGE', `bad property name "${property}"`);
+    if (!/^[\w$]+$/.test(property)) throw new CorescopeError('USAGE', `bad property name "${property}"`, { hint: 'llnode takes a plain identifier' });
     const out = await this.#v8(`v8 findrefs -n ${property}`);
     return parseRefs(out.stdout).map(toReferrer);
   }
@@ -302,6 +292,14 @@ export class LlnodeBackend implements Backend {
   close(): Promise<void> {
     return this.#session.close();
   }
+}
+
+function cap<T>(all: T[], max: number | undefined): T[] {
+  return max && max > 0 ? all.slice(0, max) : all;
+}
+
+function llnodeCannot(what: string): CorescopeError {
+  return new CorescopeError('BACKEND_UNAVAILABLE', `llnode cannot give ${what}`, { hint: 'drop --backend llnode: the native backend gives it' });
 }
 
 function toReferrer(r: RefLine): LlnodeReferrer {

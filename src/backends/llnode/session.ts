@@ -168,7 +168,12 @@ export class LldbSession {
     const errEnd = new RegExp(`^error: '${mark}' is not a valid command\\.$`, 'm');
     const deadline = Date.now() + timeoutMs;
     while (!(outEnd.test(this.#out) && errEnd.test(this.#err))) {
-      if (this.#exitInfo) throw new CorescopeError('BACKEND_UNAVAILABLE', `${command}: ${this.#exitInfo}; stderr: ${firstLine(this.#clean(this.#err))}`);
+      if (this.#exitInfo) {
+        // lldb died under the command (llnode 4.0 crashes it on some commands and Node versions).
+        throw new CorescopeError('BACKEND_UNAVAILABLE', `lldb + llnode crashed running \`${command}\`: ${this.#exitInfo}`, {
+          hint: 'llnode cannot answer this on this core; drop --backend llnode (the native backend answers it)',
+        });
+      }
       if (Date.now() > deadline) {
         this.#child.kill('SIGKILL');
         throw new CorescopeError('INTERNAL', `lldb did not answer \`${command}\` within ${Math.round(timeoutMs / 1000)} s`);
