@@ -109,11 +109,13 @@ function heapSection(info: InfoResult): Section {
       ['total', formatCount(h.pages), formatBytes(h.bytes)],
     ],
   );
+  // With worker threads, one line per isolate: its pages and size.
+  const each = (h.perIsolate ?? []).length > 1 ? `: ${h.perIsolate.map((i) => formatBytes(i.bytes)).join(', ')}` : '';
   return {
     title: 'heap',
     rows: [
       ['layout', h.layout || 'unknown'],
-      ['isolates', formatCount(h.isolates)],
+      ['isolates', `${formatCount(h.isolates)}${h.isolates > 1 ? ' (the main thread and worker threads, largest first)' : ''}${each}`],
     ],
     table,
   };
