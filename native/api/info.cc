@@ -251,10 +251,21 @@ Result<std::string> Info(Session& session, const Args& args, Progress& progress)
   w.Key("signal").BeginObject();
   w.FieldInt("number", signo);
   w.Field("name", SignalName(signo));
-  w.FieldInt("code", core.signal() && !live ? core.signal()->code : 0);
+  int code = core.signal() && !live ? core.signal()->code : 0;
+  w.FieldInt("code", code);
+  // si_code > 0: the kernel raised it (a fault: si_addr is the address).
+  // si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL...): a process sent it with
+  // kill/tgkill (abort() does too); the union then holds si_pid, not an address.
+  bool sent = core.signal() && !live && code <= 0;
   w.Key("address");
-  if (core.signal() && !live && SignalHasAddress(signo)) {
+  if (core.signal() && !live && code > 0 && SignalHasAddress(signo)) {
     w.Hex(core.signal()->addr);
+  } else {
+    w.Null();
+  }
+  w.Key("senderPid");
+  if (sent) {
+    w.Int(static_cast<int32_t>(core.signal()->addr & 0xffffffffu));
   } else {
     w.Null();
   }

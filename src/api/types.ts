@@ -49,8 +49,10 @@ export interface SignalInfo {
   number: number;
   name: string;
   code: number;
-  /** address is the faulting address for SIGSEGV/SIGBUS/SIGILL/SIGFPE, else null. */
+  /** address is the faulting address for SIGSEGV/SIGBUS/SIGILL/SIGFPE raised by the kernel, else null. */
   address: Address | null;
+  /** senderPid is the process that sent the signal with kill/tgkill (abort() sends its own), null for a fault. */
+  senderPid: number | null;
   description: string;
   /** live is true when the core was taken from a running process (gcore: no signal, or the debugger's SIGSTOP). */
   live: boolean;

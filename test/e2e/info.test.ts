@@ -109,6 +109,20 @@ describe.skipIf(!hasAddon)(`info on a crash core ${hasAddon ? '' : NO_ADDON}`, (
       expect(info.signal.number).toBe(5);
       expect(info.signal.name).toBe('SIGTRAP');
       expect(info.signal.live).toBe(false);
+      expect(info.signal.senderPid).toBeNull(); // int3: raised by the kernel, not sent
+    });
+
+    it('finds the executable on its own from the path the core recorded (NT_FILE), verified', async () => {
+      const core = await openCore(made.corePath);
+      try {
+        const own = await core.info();
+        expect(own.executable.path).toBe(made.exe);
+        expect(own.executable.foundBy).toBe('NT_FILE');
+        expect(own.executable.verified).toBe(true);
+        expect(own.node.version).toBe(made.truth.version);
+      } finally {
+        await core.close();
+      }
     });
 
     it('reports the Node.js and V8 versions the process reported', () => {
@@ -263,12 +277,13 @@ describe.skipIf(!hasAddon)(`info on a crash core ${hasAddon ? '' : NO_ADDON}`, (
       expect(info.pid).toBe(made.truth.pid);
       expect(info.signal.number).toBe(6);
       expect(info.signal.name).toBe('SIGABRT');
+      expect(info.signal.senderPid).toBe(made.truth.pid); // abort() raises it with tgkill
       expect(info.threads.filter((t) => t.crashed).map((t) => t.id)).toEqual([made.truth.pid]);
       const r = await runCli(['info', made.corePath, '-e', made.exe]);
-      expect(r.stdout).toMatch(/signal\s+SIGABRT \(6\): aborted/);
+      expect(r.stdout).toMatch(new RegExp(`signal\\s+SIGABRT \\(6\\): aborted.*; sent by pid ${made.truth.pid} \\(itself\\)$`, 'm'));
     });
 
-    it('reports SIGSEGV (11) for a segmentation fault signal', async (ctx) => {
+    it('reports SIGSEGV (11) sent with process.kill, and who sent it', async (ctx) => {
       const made = await makeCore('crash-segv', major);
       if (made.route !== 'crash') ctx.skip();
       expect(made.signal).toBe('SIGSEGV');
@@ -276,6 +291,9 @@ describe.skipIf(!hasAddon)(`info on a crash core ${hasAddon ? '' : NO_ADDON}`, (
       expect(info.pid).toBe(made.truth.pid);
       expect(info.signal.number).toBe(11);
       expect(info.signal.name).toBe('SIGSEGV');
+      // Sent with process.kill: no faulting address, the sender's pid instead.
+      expect(info.signal.address).toBeNull();
+      expect(info.signal.senderPid).toBe(made.truth.pid);
       expect(info.threads.filter((t) => t.crashed).map((t) => t.id)).toEqual([made.truth.pid]);
       const r = await spawnCli(['info', made.corePath, '-e', made.exe, '--json']);
       expect(r.code).toBe(0);
