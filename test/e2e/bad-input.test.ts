@@ -21,8 +21,9 @@ function expectCleanError(r: CliRun, code: ErrorCode, message?: RegExp): void {
   expect(r.code, r.stderr).toBe(ERRORS[code].exitCode);
   expect(r.errLines[0]).toMatch(/^corescope: \S/);
   if (message) expect(r.errLines[0]).toMatch(message);
-  expect(r.errLines.length).toBeLessThanOrEqual(2);
-  if (r.errLines[1]) expect(r.errLines[1]).toMatch(/^hint: \S/);
+  // Exactly the problem and its fix: `corescope: <problem>` then `hint: <fix>`.
+  expect(r.errLines, r.stderr).toHaveLength(2);
+  expect(r.errLines[1]).toMatch(/^hint: \S/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout).toBe('');
   expect(r.ms).toBeLessThan(QUICK_MS);
@@ -144,8 +145,12 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
 
   describe('truncated cores end cleanly: an error code, or success with a truncation warning', () => {
     const cuts: Array<[string, (size: number, notes: { offset: number; size: number }) => number]> = [
+      ['32 bytes (inside the ELF header)', () => 32],
+      ['64 bytes (the ELF header only)', () => 64],
       ['100 bytes (inside the program headers)', () => 100],
       ['the middle of the notes', (_s, notes) => notes.offset + Math.floor(notes.size / 2)],
+      ['the end of the notes (no memory at all)', (_s, notes) => notes.offset + notes.size],
+      ['10%', (s) => Math.floor(s * 0.1)],
       ['50%', (s) => Math.floor(s * 0.5)],
       ['90%', (s) => Math.floor(s * 0.9)],
     ];
@@ -170,6 +175,8 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
         } else {
           expect([ERRORS.CORE_CORRUPT.exitCode, ERRORS.NOT_A_CORE.exitCode], r.stderr).toContain(r.code);
           expect(r.errLines[0]).toMatch(/^corescope: \S/);
+          expect(r.errLines[1]).toMatch(/^hint: \S/);
+          expect(r.errLines).toHaveLength(2);
           expect(JSON.parse(r.stdout).error.code).toMatch(/CORE_CORRUPT|NOT_A_CORE/);
           expect(r.stderr).not.toMatch(/\n\s+at /);
         }

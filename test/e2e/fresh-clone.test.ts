@@ -3,13 +3,26 @@
 // `git clone` of this checkout's HEAD — installing builds the addon with
 // node-gyp and compiles the TypeScript — must print the info of a real
 // crash core. Minutes of compiling, so opt-in: CORESCOPE_FRESH_CLONE=1.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { REPO } from '../support/repo.js';
+
+/** run runs a command without blocking the worker (vitest's RPC times out on a long spawnSync). */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 /** quickStart returns the commands of README.md's "## Quick start" ```sh block, comments stripped. */
 function quickStart(): string[] {
@@ -35,17 +48,17 @@ describe('README quick start', () => {
   const enabled = process.env.CORESCOPE_FRESH_CLONE === '1';
   it.skipIf(!enabled)(
     `${enabled ? '' : 'SKIPPED (set CORESCOPE_FRESH_CLONE=1): '}on a fresh clone, the first command prints the info of a real crash core`,
-    () => {
+    async () => {
       const dir = mkdtempSync(join(tmpdir(), 'corescope-clone-'));
       try {
-        const clone = spawnSync('git', ['clone', '--quiet', REPO, join(dir, 'corescope')], { encoding: 'utf8' });
+        const clone = await run('git', ['clone', '--quiet', REPO, join(dir, 'corescope')], dir);
         expect(clone.status, clone.stderr).toBe(0);
         const [first] = quickStart();
-        const r = spawnSync('sh', ['-c', first!], {
-          cwd: join(dir, 'corescope'),
-          encoding: 'utf8',
-          env: { ...process.env, NODE_OPTIONS: '', npm_config_audit: 'false', npm_config_fund: 'false' },
-          maxBuffer: 64 << 20,
+        const r = await run('sh', ['-c', first!], join(dir, 'corescope'), {
+          ...process.env,
+          NODE_OPTIONS: '',
+          npm_config_audit: 'false',
+          npm_config_fund: 'false',
         });
         expect(r.status, r.stderr.slice(-3000)).toBe(0);
         expect(r.stdout).toMatch(/^\$ corescope info \S+/m);
