@@ -156,6 +156,16 @@ describe.skipIf(!hasAddon)(`package consumer (npm pack, installed into a tempora
     expect(r.stdout.trim()).toBe(`${made.truth.version} died of ${made.route === 'crash' ? 'SIGTRAP' : ''}; heap ${heapBytes} bytes`);
   });
 
+  it('runs `npx corescope` in this checkout (after npm install)', () => {
+    const r = spawnSync('npx', ['--no-install', 'corescope', 'info', made.corePath, '-e', made.exe, '--json'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).node.version).toBe(made.truth.version);
+  });
+
   it('runs the corescope bin from node_modules/.bin with human and --json output', () => {
     const bin = join(dir, 'node_modules', '.bin', 'corescope');
     const json = run([bin, 'info', made.corePath, '-e', made.exe, '--json']);
