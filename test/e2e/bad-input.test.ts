@@ -29,6 +29,20 @@ function expectCleanError(r: CliRun, code: ErrorCode, message?: RegExp): void {
   expect(r.ms).toBeLessThan(QUICK_MS);
 }
 
+/** expectBadInput runs argv plain and with --json: the same exit code, one line + hint, and {"error":{code,message,hint}}. */
+async function expectBadInput(argv: string[], code: ErrorCode, message?: RegExp): Promise<CliRun> {
+  const r = await spawnCli(argv);
+  expectCleanError(r, code, message);
+  const j = await spawnCli([...argv, '--json']);
+  expect(j.signal, j.stderr).toBeNull();
+  expect(j.code, j.stderr).toBe(ERRORS[code].exitCode);
+  const err = (JSON.parse(j.stdout) as { error: { code: string; message: string; hint?: string } }).error;
+  expect(err.code).toBe(code);
+  expect(`corescope: ${err.message}`).toBe(r.errLines[0]);
+  expect(`hint: ${err.hint}`).toBe(r.errLines[1]);
+  return r;
+}
+
 /** buildIdOf reads an ELF file's GNU build-id with readelf (an independent reader). */
 function buildIdOf(path: string): string {
   const out = spawnSync('readelf', ['-n', path], { encoding: 'utf8' }).stdout;
@@ -66,27 +80,27 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports FILE_NOT_FOUND (3) for a missing core', async () => {
-    expectCleanError(await spawnCli(['info', join(dir, 'missing-core')]), 'FILE_NOT_FOUND', /missing-core: no such file/);
+    await expectBadInput(['info', join(dir, 'missing-core')], 'FILE_NOT_FOUND', /missing-core: no such file/);
   });
 
   it('reports NOT_A_CORE (4) for a directory', async () => {
-    expectCleanError(await spawnCli(['info', dir]), 'NOT_A_CORE', /is a directory/);
+    await expectBadInput(['info', dir], 'NOT_A_CORE', /is a directory/);
   });
 
   it('reports NOT_A_CORE (4) for an empty file', async () => {
     const p = join(dir, 'empty');
     writeFileSync(p, '');
-    expectCleanError(await spawnCli(['info', p]), 'NOT_A_CORE', /empty/);
+    await expectBadInput(['info', p], 'NOT_A_CORE', /empty/);
   });
 
   it('reports NOT_A_CORE (4) for a text file', async () => {
     const p = join(dir, 'notes.txt');
     writeFileSync(p, 'this is not an ELF file\n'.repeat(100));
-    expectCleanError(await spawnCli(['info', p]), 'NOT_A_CORE');
+    await expectBadInput(['info', p], 'NOT_A_CORE');
   });
 
   it('reports NOT_A_CORE (4) for an ELF executable (the node binary itself)', async () => {
-    expectCleanError(await spawnCli(['info', made.exe]), 'NOT_A_CORE', /execut|ET_EXEC|not a core/i);
+    await expectBadInput(['info', made.exe], 'NOT_A_CORE', /execut|ET_EXEC|not a core/i);
   });
 
   it("reports NOT_A_NODE_CORE (5) for another program's core (bash killed by SIGSEGV)", async () => {
@@ -105,24 +119,23 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
       core = join(bashDir, `core.${sleeper.stdout.trim()}`);
     }
     expect(core, 'could not make a core of bash').toBeTruthy();
-    expectCleanError(await spawnCli(['info', core!]), 'NOT_A_NODE_CORE', /bash|sleep|not node/);
+    await expectBadInput(['info', core!], 'NOT_A_NODE_CORE', /bash|sleep|not node/);
   });
 
   it('reports EXE_NOT_FOUND (12) for a missing --executable', async () => {
-    expectCleanError(await spawnCli(['info', made.corePath, '-e', join(dir, 'no-such-node')]), 'EXE_NOT_FOUND', /no-such-node/);
+    await expectBadInput(['info', made.corePath, '-e', join(dir, 'no-such-node')], 'EXE_NOT_FOUND', /no-such-node/);
   });
 
   it("reports EXE_MISMATCH (6) for another Node version's binary, naming the build-id it needs", async () => {
     const other = nodeBinary(primaryVersion() === 22 ? 20 : 22);
-    const r = await spawnCli(['info', made.corePath, '-e', other]);
-    expectCleanError(r, 'EXE_MISMATCH');
+    const r = await expectBadInput(['info', made.corePath, '-e', other], 'EXE_MISMATCH');
     const needed = buildIdOf(made.exe);
     expect(needed).toMatch(/^[0-9a-f]{16,}$/);
     expect(r.stderr).toContain(needed.slice(0, 12));
   });
 
   it('reports EXE_MISMATCH (6) for a non-node executable (/bin/true)', async () => {
-    expectCleanError(await spawnCli(['info', made.corePath, '-e', '/bin/true']), 'EXE_MISMATCH');
+    await expectBadInput(['info', made.corePath, '-e', '/bin/true'], 'EXE_MISMATCH');
   });
 
   // The right binary (same build-id) with every v8dbg_ symbol name defaced in
@@ -140,7 +153,7 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
     expect(n).toBeGreaterThan(300);
     writeFileSync(defaced, bytes, { mode: 0o755 });
     expect(buildIdOf(defaced)).toBe(buildIdOf(made.exe));
-    expectCleanError(await spawnCli(['info', made.corePath, '-e', defaced]), 'NO_V8_METADATA', /v8dbg/);
+    await expectBadInput(['info', made.corePath, '-e', defaced], 'NO_V8_METADATA', /v8dbg/);
   });
 
   describe('truncated cores end cleanly: an error code, or success with a truncation warning', () => {
