@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ERRORS, type ErrorCode } from '../../src/api/errors.js';
-import { locateCore, readCorePattern } from '../../src/capture/capture-core.js';
+import { captureCore, locateCore, readCorePattern } from '../../src/capture/capture-core.js';
 import { hasAddon, NO_ADDON, spawnCli, type CliRun } from '../support/cli.js';
-import { cacheDir, makeCore, type MadeCore } from '../support/make-core.js';
+import { cacheDir, makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
 import { nodeBinary, primaryVersion } from '../support/node-versions.js';
 
 const QUICK_MS = 15_000;
@@ -124,6 +124,27 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
 
   it('reports EXE_NOT_FOUND (12) for a missing --executable', async () => {
     await expectBadInput(['info', made.corePath, '-e', join(dir, 'no-such-node')], 'EXE_NOT_FOUND', /no-such-node/);
+  });
+
+  // The usual way the executable goes missing: the core names a node binary
+  // that was since moved or deleted, and no --executable is given.
+  it('reports EXE_NOT_FOUND (12) when the binary the core names is gone, naming its path and version', async () => {
+    const moved = join(dir, 'moved');
+    mkdirSync(moved);
+    const exe = join(moved, 'node');
+    copyFileSync(made.exe, exe);
+    const capture = await captureCore({
+      node: exe,
+      script: join(SCENARIOS, 'abort.js'),
+      cwd: moved,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CORESCOPE_OUT: moved },
+      timeoutMs: 120_000,
+    });
+    rmSync(exe);
+    const r = await expectBadInput(['info', capture.corePath], 'EXE_NOT_FOUND', new RegExp(exe.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    expect(r.stderr).toContain(made.truth.version);
+    expect(r.errLines[1]).toMatch(/--executable/);
+    rmSync(capture.corePath, { force: true });
   });
 
   it("reports EXE_MISMATCH (6) for another Node version's binary, naming the build-id it needs", async () => {
