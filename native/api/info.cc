@@ -182,24 +182,48 @@ Status WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vecto
   struct Acc {
     uint64_t pages = 0, bytes = 0;
   };
-  std::map<heap::Space, Acc> by_space;
+  using BySpace = std::map<heap::Space, Acc>;
+  auto write_spaces = [&w](const BySpace& by) {
+    w.Key("spaces").BeginArray();
+    for (const auto& [space, acc] : by) {  // enum order: read-only, new, old, ...
+      w.BeginObject();
+      w.Field("name", heap::SpaceName(space));
+      w.FieldUint("pages", acc.pages);
+      w.FieldUint("bytes", acc.bytes);
+      w.EndObject();
+    }
+    w.EndArray();
+  };
+  BySpace by_space;
+  // Per isolate (worker threads add heaps): read-only pages (heap 0) are
+  // shared by every isolate, so they count only in the totals.
+  std::vector<BySpace> by_isolate(pages->heaps().size());
+  std::vector<Acc> isolate_total(pages->heaps().size());
   uint64_t bytes = 0;
   for (const heap::Page& p : pages->pages()) {
     by_space[p.space].pages++;
     by_space[p.space].bytes += p.size;
     bytes += p.size;
+    if (p.heap != 0 && p.isolate < by_isolate.size()) {
+      by_isolate[p.isolate][p.space].pages++;
+      by_isolate[p.isolate][p.space].bytes += p.size;
+      isolate_total[p.isolate].pages++;
+      isolate_total[p.isolate].bytes += p.size;
+    }
   }
   w.BeginObject();
   w.Field("layout", heap::PageLayoutName(pages->layout()));
   w.FieldUint("isolates", pages->heaps().size());
   w.FieldUint("pages", pages->pages().size());
   w.FieldUint("bytes", bytes);
-  w.Key("spaces").BeginArray();
-  for (const auto& [space, acc] : by_space) {  // enum order: read-only, new, old, ...
+  write_spaces(by_space);
+  w.Key("perIsolate").BeginArray();  // largest first (PageTable::heaps order)
+  for (size_t i = 0; i < by_isolate.size(); ++i) {
     w.BeginObject();
-    w.Field("name", heap::SpaceName(space));
-    w.FieldUint("pages", acc.pages);
-    w.FieldUint("bytes", acc.bytes);
+    w.FieldHex("heap", pages->heaps()[i]);
+    w.FieldUint("pages", isolate_total[i].pages);
+    w.FieldUint("bytes", isolate_total[i].bytes);
+    write_spaces(by_isolate[i]);
     w.EndObject();
   }
   w.EndArray();
@@ -227,10 +251,21 @@ Result<std::string> Info(Session& session, const Args& args, Progress& progress)
   w.Key("signal").BeginObject();
   w.FieldInt("number", signo);
   w.Field("name", SignalName(signo));
-  w.FieldInt("code", core.signal() && !live ? core.signal()->code : 0);
+  int code = core.signal() && !live ? core.signal()->code : 0;
+  w.FieldInt("code", code);
+  // si_code > 0: the kernel raised it (a fault: si_addr is the address).
+  // si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL...): a process sent it with
+  // kill/tgkill (abort() does too); the union then holds si_pid, not an address.
+  bool sent = core.signal() && !live && code <= 0;
   w.Key("address");
-  if (core.signal() && !live && SignalHasAddress(signo)) {
+  if (core.signal() && !live && code > 0 && SignalHasAddress(signo)) {
     w.Hex(core.signal()->addr);
+  } else {
+    w.Null();
+  }
+  w.Key("senderPid");
+  if (sent) {
+    w.Int(static_cast<int32_t>(core.signal()->addr & 0xffffffffu));
   } else {
     w.Null();
   }

@@ -143,11 +143,13 @@ Result<ElfFile> ElfFile::Parse(std::shared_ptr<MappedFile> file) {
   const std::string& path = file->path();
   if (b.size == 0) return MakeError(ErrorCode::kNotACore, path + " is empty");
   if (b.size < 4 || std::memcmp(b.data, "\x7f" "ELF", 4) != 0) {
-    return MakeError(ErrorCode::kNotACore, path + " is not an ELF file (no ELF magic)");
+    return MakeError(ErrorCode::kNotACore, path + " is not an ELF file (no ELF magic)",
+                     "pass a core dump: the file the kernel, gcore or `coredumpctl dump -o` wrote");
   }
   if (!IsElf64Le(b)) {
     return MakeError(ErrorCode::kNotACore,
-                     path + " is not a 64-bit little-endian ELF file (only ELF64 LE is supported)");
+                     path + " is not a 64-bit little-endian ELF file (only ELF64 LE is supported)",
+                     "corescope reads cores of 64-bit x86_64 and aarch64 processes only");
   }
   ElfFile elf;
   elf.file_ = file;
@@ -160,7 +162,8 @@ Result<ElfFile> ElfFile::Parse(std::shared_ptr<MappedFile> file) {
   } else {
     return MakeError(ErrorCode::kNotACore, path + " is for an unsupported machine (e_machine " +
                                                std::to_string(elf.machine_) +
-                                               "; x86_64 and aarch64 are supported)");
+                                               "; x86_64 and aarch64 are supported)",
+                     "corescope reads cores of x86_64 and aarch64 processes only");
   }
   uint64_t phoff = *b.Read<uint64_t>(32);
   uint64_t shoff = *b.Read<uint64_t>(40);

@@ -361,6 +361,13 @@ std::optional<Error> TargetOpener::CheckV8dbgValues(const elf::SymbolList& symbo
   if (equal >= kMinV8dbgMatches) {
     ex.verified = true;
     ex.matched_by = "v8dbg";
+  } else if (equal == 0 && absent >= kMinV8dbgMatches && t.core_->truncated()) {
+    // The core was cut short before .data: nothing can be verified or read.
+    return MakeError(ErrorCode::kCoreCorrupt,
+                     opts_.core_path + " is truncated (" + std::to_string(t.core_->missing_bytes()) +
+                         " bytes missing): it ends before the executable's .data, so neither the build-id nor the "
+                         "V8 metadata can be read",
+                     "re-collect the core with ulimit -c unlimited and enough disk space");
   } else if (equal == 0 && absent >= kMinV8dbgMatches) {
     // Every core keeps .data; none of it where this file puts its v8dbg_*.
     return MakeError(ErrorCode::kExeMismatch,

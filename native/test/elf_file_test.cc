@@ -113,6 +113,24 @@ TEST(ExecutableBuildIdSymbolsAndDataReads) {
   CHECK(r->FindSection(".nope") == nullptr);
 }
 
+TEST(SymbolsFallBackToDynsymWithoutSymtab) {
+  SyntheticExe exe;
+  exe.symtab_type = 11;  // SHT_DYNSYM only, as in a binary stripped of .symtab
+  exe.AddDataInt("v8dbg_Answer", 42);
+  exe.AddDataInt("v8dbg_Other", 7);
+  std::unique_ptr<TempFile> keep;
+  auto r = ParseBytes(exe.Build(), &keep);
+  REQUIRE(r.ok());
+  auto syms = r->Symbols();
+  REQUIRE(syms.ok());
+  REQUIRE(syms->size() == 2u);
+  int32_t v = 0;
+  for (const elf::Symbol& s : *syms) {
+    CHECK(r->ReadAtVaddr(s.value, &v, 4));
+    CHECK_EQ(v, s.name == "v8dbg_Answer" ? 42 : 7);
+  }
+}
+
 TEST(BuildIdFromImageReadsTheDumpedFirstPage) {
   SyntheticExe exe;
   exe.build_id = "deadbeef00112233445566778899aabbccddeeff";

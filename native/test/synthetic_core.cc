@@ -242,7 +242,7 @@ Buffer SyntheticExe::Build() const {
   shdr(2, kData, 1, 3, data_vaddr, kPage, data_size, 0, 0);
   shdr(3, kBss, 8, 3, bss_vaddr, kPage + data_size, AlignUp(std::max<uint64_t>(bss_size_, 8), 16), 0, 0);
   if (with_symtab) {
-    shdr(4, kSymtab, 2, 0, 0, symtab_off, symtab.size(), 5, 24);
+    shdr(4, kSymtab, symtab_type, 0, 0, symtab_off, symtab.size(), 5, 24);
     shdr(5, kStrtab, 3, 0, 0, strtab_off, strtab.size(), 0, 0);
     shdr(6, kShstrtab, 3, 0, 0, shstr_off, shstr.size(), 0, 0);
   } else {

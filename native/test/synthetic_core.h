@@ -70,6 +70,9 @@ class SyntheticExe {
   uint64_t base = 0x400000;
   uint64_t data_vaddr = 0x600000;
   bool with_symtab = true;
+  // symtab_type is the symbol table's section type: 2 (SHT_SYMTAB), or 11
+  // (SHT_DYNSYM) for a binary stripped of .symtab that keeps .dynsym.
+  uint32_t symtab_type = 2;
 
   // AddDataInt adds a 4-byte int symbol in .data; AddBssSymbol one in .bss (reads as 0).
   void AddDataInt(const std::string& name, int32_t value);

@@ -49,8 +49,10 @@ export interface SignalInfo {
   number: number;
   name: string;
   code: number;
-  /** address is the faulting address for SIGSEGV/SIGBUS/SIGILL/SIGFPE, else null. */
+  /** address is the faulting address for SIGSEGV/SIGBUS/SIGILL/SIGFPE raised by the kernel, else null. */
   address: Address | null;
+  /** senderPid is the process that sent the signal with kill/tgkill (abort() sends its own), null for a fault. */
+  senderPid: number | null;
   description: string;
   /** live is true when the core was taken from a running process (gcore: no signal, or the debugger's SIGSTOP). */
   live: boolean;
@@ -94,13 +96,27 @@ export interface HeapSpaceInfo {
   bytes: number;
 }
 
+/** IsolateHeapInfo is one isolate's heap (the main thread's, or a worker's). */
+export interface IsolateHeapInfo {
+  /** heap is the address of V8's Heap object, as 0x-hex. */
+  heap: string;
+  pages: number;
+  bytes: number;
+  /** spaces leaves out read_only_space: its pages are shared by every isolate. */
+  spaces: HeapSpaceInfo[];
+}
+
 export interface HeapInfo {
   /** layout names the V8 page-header layout recognised in the core. */
   layout: string;
+  /** isolates counts the V8 heaps: 1 + the worker threads alive at the crash. */
   isolates: number;
   pages: number;
   bytes: number;
+  /** spaces sums every isolate's heap, plus the shared read-only space. */
   spaces: HeapSpaceInfo[];
+  /** perIsolate has one entry per isolate (main thread and workers), the largest first. */
+  perIsolate: IsolateHeapInfo[];
 }
 
 export interface CoreFileInfo {

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ERRORS, type ErrorCode } from '../../src/api/errors.js';
-import { locateCore, readCorePattern } from '../../src/capture/capture-core.js';
+import { captureCore, locateCore, readCorePattern } from '../../src/capture/capture-core.js';
 import { hasAddon, NO_ADDON, spawnCli, type CliRun } from '../support/cli.js';
-import { cacheDir, makeCore, type MadeCore } from '../support/make-core.js';
+import { cacheDir, makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
 import { nodeBinary, primaryVersion } from '../support/node-versions.js';
 
 const QUICK_MS = 15_000;
@@ -21,11 +21,26 @@ function expectCleanError(r: CliRun, code: ErrorCode, message?: RegExp): void {
   expect(r.code, r.stderr).toBe(ERRORS[code].exitCode);
   expect(r.errLines[0]).toMatch(/^corescope: \S/);
   if (message) expect(r.errLines[0]).toMatch(message);
-  expect(r.errLines.length).toBeLessThanOrEqual(2);
-  if (r.errLines[1]) expect(r.errLines[1]).toMatch(/^hint: \S/);
+  // Exactly the problem and its fix: `corescope: <problem>` then `hint: <fix>`.
+  expect(r.errLines, r.stderr).toHaveLength(2);
+  expect(r.errLines[1]).toMatch(/^hint: \S/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stdout).toBe('');
   expect(r.ms).toBeLessThan(QUICK_MS);
+}
+
+/** expectBadInput runs argv plain and with --json: the same exit code, one line + hint, and {"error":{code,message,hint}}. */
+async function expectBadInput(argv: string[], code: ErrorCode, message?: RegExp): Promise<CliRun> {
+  const r = await spawnCli(argv);
+  expectCleanError(r, code, message);
+  const j = await spawnCli([...argv, '--json']);
+  expect(j.signal, j.stderr).toBeNull();
+  expect(j.code, j.stderr).toBe(ERRORS[code].exitCode);
+  const err = (JSON.parse(j.stdout) as { error: { code: string; message: string; hint?: string } }).error;
+  expect(err.code).toBe(code);
+  expect(`corescope: ${err.message}`).toBe(r.errLines[0]);
+  expect(`hint: ${err.hint}`).toBe(r.errLines[1]);
+  return r;
 }
 
 /** buildIdOf reads an ELF file's GNU build-id with readelf (an independent reader). */
@@ -65,27 +80,27 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports FILE_NOT_FOUND (3) for a missing core', async () => {
-    expectCleanError(await spawnCli(['info', join(dir, 'missing-core')]), 'FILE_NOT_FOUND', /missing-core: no such file/);
+    await expectBadInput(['info', join(dir, 'missing-core')], 'FILE_NOT_FOUND', /missing-core: no such file/);
   });
 
   it('reports NOT_A_CORE (4) for a directory', async () => {
-    expectCleanError(await spawnCli(['info', dir]), 'NOT_A_CORE', /is a directory/);
+    await expectBadInput(['info', dir], 'NOT_A_CORE', /is a directory/);
   });
 
   it('reports NOT_A_CORE (4) for an empty file', async () => {
     const p = join(dir, 'empty');
     writeFileSync(p, '');
-    expectCleanError(await spawnCli(['info', p]), 'NOT_A_CORE', /empty/);
+    await expectBadInput(['info', p], 'NOT_A_CORE', /empty/);
   });
 
   it('reports NOT_A_CORE (4) for a text file', async () => {
     const p = join(dir, 'notes.txt');
     writeFileSync(p, 'this is not an ELF file\n'.repeat(100));
-    expectCleanError(await spawnCli(['info', p]), 'NOT_A_CORE');
+    await expectBadInput(['info', p], 'NOT_A_CORE');
   });
 
   it('reports NOT_A_CORE (4) for an ELF executable (the node binary itself)', async () => {
-    expectCleanError(await spawnCli(['info', made.exe]), 'NOT_A_CORE', /execut|ET_EXEC|not a core/i);
+    await expectBadInput(['info', made.exe], 'NOT_A_CORE', /execut|ET_EXEC|not a core/i);
   });
 
   it("reports NOT_A_NODE_CORE (5) for another program's core (bash killed by SIGSEGV)", async () => {
@@ -104,24 +119,44 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
       core = join(bashDir, `core.${sleeper.stdout.trim()}`);
     }
     expect(core, 'could not make a core of bash').toBeTruthy();
-    expectCleanError(await spawnCli(['info', core!]), 'NOT_A_NODE_CORE', /bash|sleep|not node/);
+    await expectBadInput(['info', core!], 'NOT_A_NODE_CORE', /bash|sleep|not node/);
   });
 
   it('reports EXE_NOT_FOUND (12) for a missing --executable', async () => {
-    expectCleanError(await spawnCli(['info', made.corePath, '-e', join(dir, 'no-such-node')]), 'EXE_NOT_FOUND', /no-such-node/);
+    await expectBadInput(['info', made.corePath, '-e', join(dir, 'no-such-node')], 'EXE_NOT_FOUND', /no-such-node/);
+  });
+
+  // The usual way the executable goes missing: the core names a node binary
+  // that was since moved or deleted, and no --executable is given.
+  it('reports EXE_NOT_FOUND (12) when the binary the core names is gone, naming its path and version', async () => {
+    const moved = join(dir, 'moved');
+    mkdirSync(moved);
+    const exe = join(moved, 'node');
+    copyFileSync(made.exe, exe);
+    const capture = await captureCore({
+      node: exe,
+      script: join(SCENARIOS, 'abort.js'),
+      cwd: moved,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', CORESCOPE_OUT: moved },
+      timeoutMs: 120_000,
+    });
+    rmSync(exe);
+    const r = await expectBadInput(['info', capture.corePath], 'EXE_NOT_FOUND', new RegExp(exe.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    expect(r.stderr).toContain(made.truth.version);
+    expect(r.errLines[1]).toMatch(/--executable/);
+    rmSync(capture.corePath, { force: true });
   });
 
   it("reports EXE_MISMATCH (6) for another Node version's binary, naming the build-id it needs", async () => {
     const other = nodeBinary(primaryVersion() === 22 ? 20 : 22);
-    const r = await spawnCli(['info', made.corePath, '-e', other]);
-    expectCleanError(r, 'EXE_MISMATCH');
+    const r = await expectBadInput(['info', made.corePath, '-e', other], 'EXE_MISMATCH');
     const needed = buildIdOf(made.exe);
     expect(needed).toMatch(/^[0-9a-f]{16,}$/);
     expect(r.stderr).toContain(needed.slice(0, 12));
   });
 
   it('reports EXE_MISMATCH (6) for a non-node executable (/bin/true)', async () => {
-    expectCleanError(await spawnCli(['info', made.corePath, '-e', '/bin/true']), 'EXE_MISMATCH');
+    await expectBadInput(['info', made.corePath, '-e', '/bin/true'], 'EXE_MISMATCH');
   });
 
   // The right binary (same build-id) with every v8dbg_ symbol name defaced in
@@ -139,13 +174,17 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
     expect(n).toBeGreaterThan(300);
     writeFileSync(defaced, bytes, { mode: 0o755 });
     expect(buildIdOf(defaced)).toBe(buildIdOf(made.exe));
-    expectCleanError(await spawnCli(['info', made.corePath, '-e', defaced]), 'NO_V8_METADATA', /v8dbg/);
+    await expectBadInput(['info', made.corePath, '-e', defaced], 'NO_V8_METADATA', /v8dbg/);
   });
 
   describe('truncated cores end cleanly: an error code, or success with a truncation warning', () => {
     const cuts: Array<[string, (size: number, notes: { offset: number; size: number }) => number]> = [
+      ['32 bytes (inside the ELF header)', () => 32],
+      ['64 bytes (the ELF header only)', () => 64],
       ['100 bytes (inside the program headers)', () => 100],
       ['the middle of the notes', (_s, notes) => notes.offset + Math.floor(notes.size / 2)],
+      ['the end of the notes (no memory at all)', (_s, notes) => notes.offset + notes.size],
+      ['10%', (s) => Math.floor(s * 0.1)],
       ['50%', (s) => Math.floor(s * 0.5)],
       ['90%', (s) => Math.floor(s * 0.9)],
     ];
@@ -170,6 +209,8 @@ describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {
         } else {
           expect([ERRORS.CORE_CORRUPT.exitCode, ERRORS.NOT_A_CORE.exitCode], r.stderr).toContain(r.code);
           expect(r.errLines[0]).toMatch(/^corescope: \S/);
+          expect(r.errLines[1]).toMatch(/^hint: \S/);
+          expect(r.errLines).toHaveLength(2);
           expect(JSON.parse(r.stdout).error.code).toMatch(/CORE_CORRUPT|NOT_A_CORE/);
           expect(r.stderr).not.toMatch(/\n\s+at /);
         }

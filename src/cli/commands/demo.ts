@@ -29,6 +29,8 @@ export interface DemoResult {
   executable: string;
   route: CaptureRoute;
   fallbackReason?: string;
+  /** appOutput is what the leaky app printed (one string per line). */
+  appOutput: string[];
   /** results maps each command run on the core to its collect() output. */
   results: Record<string, unknown>;
   errors: Array<{ command: string; code: string; message: string }>;
@@ -60,7 +62,8 @@ async function runDemo(ctx: CliContext, cmd: Command, opts: DemoOptions): Promis
   } finally {
     progress.stop();
   }
-  for (const line of capture.stdout.trim().split('\n').filter(Boolean)) say(`  app: ${line}`);
+  const appOutput = capture.stdout.trim().split('\n').filter(Boolean);
+  for (const line of appOutput) say(`  app: ${line}`);
   say(describeCapture(capture));
 
   const result: DemoResult = {
@@ -69,6 +72,7 @@ async function runDemo(ctx: CliContext, cmd: Command, opts: DemoOptions): Promis
     executable: node,
     route: capture.route,
     ...(capture.fallbackReason ? { fallbackReason: capture.fallbackReason } : {}),
+    appOutput,
     results: {},
     errors: [],
   };

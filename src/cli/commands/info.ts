@@ -62,12 +62,13 @@ function processSection(info: InfoResult): Section {
 }
 
 /** signalText explains the signal, or says the core was taken from a live process. */
-export function signalText(info: Pick<InfoResult, 'signal'>): string {
+export function signalText(info: Pick<InfoResult, 'signal'> & Partial<Pick<InfoResult, 'pid'>>): string {
   const s = info.signal;
   if (!s || s.live || !s.number) return 'none: the core was taken from a live process (e.g. gcore), not at a crash';
   const desc = s.description ? `: ${s.description}` : '';
   const addr = s.address ? ` at ${s.address}` : '';
-  return `${s.name || 'signal'} (${s.number})${desc}${addr}`;
+  const sender = s.senderPid == null ? '' : `; sent by pid ${s.senderPid}${s.senderPid === info.pid ? ' (itself)' : ''}`;
+  return `${s.name || 'signal'} (${s.number})${desc}${addr}${sender}`;
 }
 
 function executableSection(info: InfoResult): Section {
@@ -109,11 +110,13 @@ function heapSection(info: InfoResult): Section {
       ['total', formatCount(h.pages), formatBytes(h.bytes)],
     ],
   );
+  // With worker threads, one line per isolate: its pages and size.
+  const each = (h.perIsolate ?? []).length > 1 ? `: ${h.perIsolate.map((i) => formatBytes(i.bytes)).join(', ')}` : '';
   return {
     title: 'heap',
     rows: [
       ['layout', h.layout || 'unknown'],
-      ['isolates', formatCount(h.isolates)],
+      ['isolates', `${formatCount(h.isolates)}${h.isolates > 1 ? ' (the main thread and worker threads, largest first)' : ''}${each}`],
     ],
     table,
   };
