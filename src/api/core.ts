@@ -60,8 +60,8 @@ export type CallArgs = Record<string, string | number | bigint | boolean | undef
  * }
  */
 export class Core {
-  /** path is the core file as given to openCore. */
-  readonly path: string;
+  /** file is the core file as given to openCore. */
+  readonly file: string;
   readonly #binding: NativeBinding;
   readonly #handle: NativeHandle;
   readonly #defaults: CallOptions;
@@ -73,7 +73,7 @@ export class Core {
   constructor(binding: NativeBinding, handle: NativeHandle, path: string, defaults: CallOptions = {}) {
     this.#binding = binding;
     this.#handle = handle;
-    this.path = path;
+    this.file = path;
     this.#defaults = defaults;
   }
 
@@ -166,16 +166,16 @@ export class Core {
   }
 
   /**
-   * retainers returns the shortest retaining paths from a GC root to the
+   * path returns the shortest retaining paths from a GC root to the
    * object at `address`, root first, each step with the edge that holds it
    * (CLI: `corescope path`). An object no root reaches (garbage) has no path
    * and `live: false`.
    *
    * @example
-   * const { paths } = await core.retainers('0x3a1f0c2d8e41', { max: 3 });
+   * const { paths } = await core.path('0x3a1f0c2d8e41', { max: 3 });
    * console.log(paths[0].map((s) => s.edge ? `${s.edge.name} → ${s.name}` : s.name).join(' → '));
    */
-  retainers(address: string, opts: PathOptions = {}): Promise<PathResult> {
+  path(address: string, opts: PathOptions = {}): Promise<PathResult> {
     return this.call('path', { address, max: opts.max }, opts);
   }
 
@@ -241,7 +241,7 @@ export class Core {
     const site = callSite();
     if (this.#closed) {
       return Promise.reject(
-        fromNative(new CorescopeError('USAGE', `${method}: the core ${this.path} is closed`), site),
+        fromNative(new CorescopeError('USAGE', `${method}: the core ${this.file} is closed`), site),
       );
     }
     const run = this.#queue.then(() => this.#run<T>(method, args, { ...this.#defaults, ...options }, site));
@@ -251,7 +251,7 @@ export class Core {
 
   async #run<T extends Versioned>(method: string, args: CallArgs, options: CallOptions, site: { stack?: string }): Promise<T> {
     const { signal } = options;
-    if (this.#closed) throw fromNative(new CorescopeError('USAGE', `${method}: the core ${this.path} is closed`), site);
+    if (this.#closed) throw fromNative(new CorescopeError('USAGE', `${method}: the core ${this.file} is closed`), site);
     if (signal?.aborted) throw fromNative(cancelled(method), site);
     const onAbort = () => {
       try {

@@ -21,8 +21,8 @@ export type Result = Versioned & object;
  */
 export interface Backend {
   readonly name: BackendName;
-  /** path is the core file as given. */
-  readonly path: string;
+  /** file is the core file as given. */
+  readonly file: string;
   objects(opts?: object): Promise<Result>;
   instances(...args: unknown[]): Promise<Result>;
   inspect(...args: unknown[]): Promise<Result>;

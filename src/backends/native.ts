@@ -19,8 +19,8 @@ export class NativeBackend implements Backend {
     this.core = core;
   }
 
-  get path(): string {
-    return this.core.path;
+  get file(): string {
+    return this.core.file;
   }
 
   supports(method: string): boolean {

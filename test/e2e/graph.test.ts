@@ -55,7 +55,7 @@ describe.skipIf(!hasAddon)(`graph ${hasAddon ? '' : NO_ADDON}`, () => {
 
     it('paths a LeakyThing from a GC root through the global leakCache Map and its array', async () => {
       const [thing] = await instances('label', 'LeakyThing');
-      const r = await core.retainers(thing!.address!, { max: 5 });
+      const r = await core.path(thing!.address!, { max: 5 });
       expect(r.live).toBe(true);
       expect(r.paths.length).toBeGreaterThanOrEqual(1);
       const p = r.paths[0]!;
@@ -73,7 +73,7 @@ describe.skipIf(!hasAddon)(`graph ${hasAddon ? '' : NO_ADDON}`, () => {
     it('names a closure variable on the path to the object only a closure holds', async () => {
       const [held] = await instances('note', 'ClosureHeld');
       expect(held).toBeDefined();
-      const p = (await core.retainers(held!.address!)).paths[0]!;
+      const p = (await core.path(held!.address!)).paths[0]!;
       const e = edges(p);
       expect(e.at(-1)).toBe('context:heldByClosure');
       expect(e).toContain('property:holderFn');
@@ -83,7 +83,7 @@ describe.skipIf(!hasAddon)(`graph ${hasAddon ? '' : NO_ADDON}`, () => {
 
     it('follows nested literal properties', async () => {
       const [special] = await instances('special', 'Special');
-      const p = (await core.retainers(special!.address!)).paths[0]!;
+      const p = (await core.path(special!.address!)).paths[0]!;
       expect(edges(p).slice(-3)).toEqual(['property:registry', 'property:entries', 'property:special']);
     });
 
@@ -115,7 +115,7 @@ describe.skipIf(!hasAddon)(`graph ${hasAddon ? '' : NO_ADDON}`, () => {
       expect(values.length).toBe(snap.objectsNamed('WeakValue').length);
       expect(values.length).toBe(made.truth.counts.liveWeakValue);
       expect(all.length - values.length).toBeLessThanOrEqual(made.truth.counts.deadWeakValue!);
-      const p = (await core.retainers(values[0]!.address!)).paths[0]!;
+      const p = (await core.path(values[0]!.address!)).paths[0]!;
       expect(p.map((s) => s.name)).toContain('WeakMap');
     });
 
@@ -130,7 +130,7 @@ describe.skipIf(!hasAddon)(`graph ${hasAddon ? '' : NO_ADDON}`, () => {
       }
       expect(snap.classRetained('LeakyThing')).toBe(things.length * [...want][0]!);
       // The leak's array: its retained size in the core equals the snapshot's.
-      const p = (await core.retainers(things[0]!.address!)).paths[0]!;
+      const p = (await core.path(things[0]!.address!)).paths[0]!;
       const array = p.at(-2)!;
       expect(array.name).toBe('Array');
       const ours = await core.retained(array.address!);

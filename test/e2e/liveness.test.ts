@@ -80,7 +80,7 @@ describe.skipIf(!hasAddon)(`liveness ${hasAddon ? '' : NO_ADDON}`, () => {
 
     it('path says a DeadThing is garbage (exit 0, no path)', async () => {
       const dead = tagged.referrers.find((r) => r.name === 'DeadThing')!;
-      const p = await core.retainers(dead.address!);
+      const p = await core.path(dead.address!);
       expect(p.live).toBe(false);
       expect(p.paths).toEqual([]);
       expect(p.message).toMatch(/garbage/);

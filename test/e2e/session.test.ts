@@ -60,7 +60,7 @@ describe.skipIf(!hasAddon)(`one heap per session ${hasAddon ? '' : NO_ADDON}`, (
       ['stack', () => core.stack()],
       ['report', () => core.report()],
       ['refs', () => core.refs(address)],
-      ['retainers', () => core.retainers(address)],
+      ['path', () => core.path(address)],
       ['leaks', () => core.leaks()],
       ['export', () => core.exportSnapshot(join(dir, 'out.heapsnapshot'))],
     ] as const) {

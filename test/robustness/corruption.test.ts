@@ -3,7 +3,7 @@
 // with random bytes flipped in its ELF header, program headers, notes, V8
 // page headers and heap objects (1,000+ variants, fixed seed). Every variant
 // goes through the public API, as the CLI commands do: openCore, then info,
-// objects, stack, path (core.retainers) and inspect of the thrown object
+// objects, stack, path (core.path) and inspect of the thrown object
 // (its address taken from the pristine core), and report on every 4th
 // variant. Each must end with a result or a CorescopeError with a documented
 // code (not INTERNAL, exit code below 128): never a crash, never a hang, never

@@ -30,7 +30,7 @@ const OPS = [
   ['info', 'info', (core) => core.info()],
   ['objects', 'objects', (core) => core.objects({ top: 10 })],
   ['stack', 'stack', (core) => core.stack()],
-  ['path', 'path', (core) => core.retainers(plan.address, { max: 2 })],
+  ['path', 'path', (core) => core.path(plan.address, { max: 2 })],
   ['inspect', 'inspect', (core) => core.inspect(plan.address)],
   ['report', 'report', (core) => core.report()],
 ];

@@ -93,11 +93,11 @@ async function executableFromCore(corePath: string): Promise<string> {
 /** LlnodeBackend is one core opened in lldb + llnode. */
 export class LlnodeBackend implements Backend {
   readonly name = 'llnode' as const;
-  readonly path: string;
+  readonly file: string;
   readonly #session: LldbSession;
 
   constructor(path: string, session: LldbSession) {
-    this.path = path;
+    this.file = path;
     this.#session = session;
   }
 

@@ -121,7 +121,7 @@ export async function histogramOf(core: Core): Promise<{ rows: HistogramRow[]; i
   return {
     rows,
     info: {
-      path: core.path,
+      path: core.file,
       ...(pid !== undefined ? { pid } : {}),
       ...(nodeVersion ? { nodeVersion } : {}),
       objects: rows.reduce((s, r) => s + r.count, 0),

@@ -2,7 +2,7 @@
 // retaining path(s) from a GC root to an object, root first, each step with
 // the edge that holds the next one: (Global handles) → global → .cache →
 // ['things'] → [3] → LeakyThing. Says so when the object is garbage (no root
-// reaches it). `collect` returns core.retainers() unchanged (the --json output).
+// reaches it). `collect` returns core.path() unchanged (the --json output).
 // Knows src/api and ../render.
 
 import { Command, InvalidArgumentError } from 'commander';
@@ -36,9 +36,9 @@ export function command(ctx: CliContext): Command {
     });
 }
 
-/** collect returns core.retainers() unchanged: the --json output. */
+/** collect returns core.path() unchanged: the --json output. */
 export function collect(core: Core, address: string, opts: PathCliOptions = {}): Promise<PathResult> {
-  return core.retainers(address, { max: opts.max });
+  return core.path(address, { max: opts.max });
 }
 
 /** stepText renders one step: "<edge> → Name @0x…". */

@@ -141,7 +141,7 @@ export async function collect(core: Core, opts: ReportCommandOptions = {}): Prom
   const errorCtor = rep.error ? (rep.error.type === 'error' || rep.error.type === 'object' ? rep.error.constructor ?? rep.error.type : rep.error.type) : null;
   const doc: ReportDocument = {
     schemaVersion: 1,
-    core: core.path,
+    core: core.file,
     process: {
       pid: info.pid,
       ppid: info.ppid,
