@@ -269,6 +269,9 @@ describe.skipIf(!hasAddon || !python)(`corescope shell in a pseudo-terminal ${!h
     const oneShot: string[] = [];
     for (const l of lines) {
       const [name, ...rest] = l.split(' ');
+      // In the session the graph exists by then (objects counts live objects), and report ranks
+      // types by retained size whenever it does: the one-shot equivalent is `report --retained`.
+      if (name === 'report') rest.push('--retained');
       const r = await spawnCli(['-e', made.exe, name!, made.corePath, ...rest], { timeoutMs: 240_000 });
       expect(r.code, `${l}: ${r.stderr}`).toBe(0);
       oneShot.push(r.stdout.trim());
