@@ -2,7 +2,7 @@
 // the problem (plus a hint line naming the fix), the documented exit code,
 // no signal, and it is quick. Runs the real CLI as a process.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { captureCore, locateCore, readCorePattern } from '../../src/capture/capt
 import { hasAddon, NO_ADDON, spawnCli, type CliRun } from '../support/cli.js';
 import { cacheDir, makeCore, SCENARIOS, type MadeCore } from '../support/make-core.js';
 import { nodeBinary, primaryVersion } from '../support/node-versions.js';
+import { programHeaders } from '../support/program-headers.js';
 
 const QUICK_MS = 15_000;
 
@@ -51,23 +52,9 @@ function buildIdOf(path: string): string {
 
 /** noteRange returns the file range of the core's first PT_NOTE segment, read from the ELF program headers. */
 function noteRange(corePath: string): { offset: number; size: number } {
-  const fd = openSync(corePath, 'r');
-  try {
-    const eh = Buffer.alloc(64);
-    readSync(fd, eh, 0, 64, 0);
-    const phoff = Number(eh.readBigUInt64LE(0x20));
-    const phentsize = eh.readUInt16LE(0x36);
-    const phnum = eh.readUInt16LE(0x38);
-    const ph = Buffer.alloc(phentsize * phnum);
-    readSync(fd, ph, 0, ph.length, phoff);
-    for (let i = 0; i < phnum; i++) {
-      const o = i * phentsize;
-      if (ph.readUInt32LE(o) === 4) return { offset: Number(ph.readBigUInt64LE(o + 8)), size: Number(ph.readBigUInt64LE(o + 32)) };
-    }
-  } finally {
-    closeSync(fd);
-  }
-  throw new Error(`${corePath} has no PT_NOTE`);
+  const note = programHeaders(corePath).find((h) => h.type === 4); // PT_NOTE
+  if (!note) throw new Error(`${corePath} has no PT_NOTE`);
+  return { offset: note.offset, size: note.filesz };
 }
 
 describe.skipIf(!hasAddon)(`bad input ${hasAddon ? '' : NO_ADDON}`, () => {

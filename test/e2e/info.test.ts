@@ -2,13 +2,14 @@
 // crashed process recorded about itself (test/scenarios/lib.js truth.json):
 // pid, signal, versions, command line, threads, heap spaces, environment.
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { describe, expect, it, beforeAll } from 'vitest';
 
 import { openCore } from '../../src/api/open-core.js';
 import type { EnvironmentResult, HeapSpaceInfo, InfoResult } from '../../src/api/types.js';
 import { hasAddon, NO_ADDON, runCli, spawnCli } from '../support/cli.js';
 import { makeCore, type MadeCore, type Truth } from '../support/make-core.js';
+import { programHeaders } from '../support/program-headers.js';
 import { primaryVersion, testedVersions } from '../support/node-versions.js';
 
 const PAGE = 256 * 1024;
@@ -20,29 +21,14 @@ function buildIdOf(path: string): string {
   return /Build ID:\s*([0-9a-f]+)/.exec(out)?.[1] ?? '';
 }
 
-/** loadSegments sums the core's PT_LOAD program headers, read here from the ELF header. */
+/** loadSegments sums the core's PT_LOAD program headers, read here from the file. */
 function loadSegments(corePath: string): { count: number; memsz: number; filesz: number } {
-  const fd = openSync(corePath, 'r');
-  try {
-    const eh = Buffer.alloc(64);
-    readSync(fd, eh, 0, 64, 0);
-    const phoff = Number(eh.readBigUInt64LE(0x20));
-    const phentsize = eh.readUInt16LE(0x36);
-    const phnum = eh.readUInt16LE(0x38);
-    const ph = Buffer.alloc(phentsize * phnum);
-    readSync(fd, ph, 0, ph.length, phoff);
-    const out = { count: 0, memsz: 0, filesz: 0 };
-    for (let i = 0; i < phnum; i++) {
-      const o = i * phentsize;
-      if (ph.readUInt32LE(o) !== 1) continue; // PT_LOAD
-      out.count++;
-      out.filesz += Number(ph.readBigUInt64LE(o + 32));
-      out.memsz += Number(ph.readBigUInt64LE(o + 40));
-    }
-    return out;
-  } finally {
-    closeSync(fd);
-  }
+  const loads = programHeaders(corePath).filter((h) => h.type === 1); // PT_LOAD
+  return {
+    count: loads.length,
+    filesz: loads.reduce((a, h) => a + h.filesz, 0),
+    memsz: loads.reduce((a, h) => a + h.memsz, 0),
+  };
 }
 
 /**
