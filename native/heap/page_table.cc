@@ -229,7 +229,7 @@ Result<PageTable> PageTable::Discover(const target::Target& t, Progress& progres
                          ", node " + (t.node_version().empty() ? "unknown" : t.node_version()) + ")",
                      "supported: Node 18, 20, 22, 24, 26 (V8 10.2 to 14.6)");
   }
-  // Group by Heap*: the heap with the most bytes is the main isolate.
+  // Group by Heap*, the heap with the most bytes first (often, not always, the main isolate: a worker's can be larger).
   std::map<uint64_t, uint64_t> bytes_by_heap;
   for (const Page& p : best.pages) {
     if (p.heap != 0) bytes_by_heap[p.heap] += p.size;

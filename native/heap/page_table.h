@@ -53,7 +53,7 @@ class PageTable {
 
   PageLayout layout() const { return layout_; }
   const std::vector<Page>& pages() const { return pages_; }   // sorted by start
-  const std::vector<uint64_t>& heaps() const { return heaps_; }  // Heap* per isolate, main isolate first
+  const std::vector<uint64_t>& heaps() const { return heaps_; }  // Heap* per isolate, most bytes first
   // Find returns the page whose object area contains addr, or nullptr.
   const Page* Find(uint64_t addr) const;
 
