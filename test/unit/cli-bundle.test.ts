@@ -2,7 +2,9 @@
 // dist/cli/main.bundle.js) and must behave exactly as the modules it was
 // made from: the same help, and the same one-line error and exit code, from
 // the bundle (the --debug stack names the file that ran).
-import { statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -32,5 +34,23 @@ describe('the CLI bundle', () => {
     expect(spawned.code).toBe(inProcess.code);
     expect(spawned.errLines[0]).toBe(inProcess.errLines[0]);
     expect(spawned.stderr).toContain('main.bundle.js');
+  });
+
+  it('is not run when older than the modules (dist/ recompiled by a bare tsc): the modules run instead', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'corescope-bundle-'));
+    try {
+      for (const p of ['bin', 'dist', 'package.json']) cpSync(join(REPO, p), join(copy, p), { recursive: true });
+      symlinkSync(join(REPO, 'node_modules'), join(copy, 'node_modules'));
+      const old = new Date(Date.now() - 3_600_000);
+      utimesSync(join(copy, 'dist', 'cli', 'main.bundle.js'), old, old);
+      const r = spawnSync(process.execPath, [join(copy, 'bin', 'corescope.js'), 'info', join(copy, 'no-such-core'), '--debug'], {
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(ERRORS.FILE_NOT_FOUND.exitCode);
+      expect(r.stderr).toContain(join(copy, 'dist', 'api'));
+      expect(r.stderr).not.toContain('main.bundle.js');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
