@@ -523,6 +523,17 @@ std::vector<graph::ThreadFrames> StackFrames(const target::Target& t, const v8::
 
 }  // namespace
 
+Result<std::vector<uint64_t>> RetainedByRow(const graph::RefGraph& g, const v8::Heap& heap, const heap::Histogram& h,
+                                            Progress& progress) {
+  std::vector<uint32_t> group_of_map(heap.map_count(), graph::RefGraph::kNoGroup);
+  for (uint32_t row = 0; row < h.rows.size(); ++row) {
+    for (uint32_t id : h.rows[row].map_ids) {
+      if (id < group_of_map.size()) group_of_map[id] = row;
+    }
+  }
+  return g.RetainedByGroup(group_of_map, static_cast<uint32_t>(h.rows.size()), progress);
+}
+
 Result<GraphViews*> GetGraph(Session& s, Progress& progress) {
   return s.Cached<GraphViews>("graph:views", [&]() -> Result<std::unique_ptr<GraphViews>> {
     auto v = std::make_unique<GraphViews>();

@@ -6,11 +6,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/methods.h"
 #include "graph/ref_graph.h"
 #include "heap/heap_index.h"
 #include "heap/page_table.h"
+#include "heap/type_histogram.h"
 #include "v8/objects.h"
 
 namespace corescope::api {
@@ -28,5 +30,10 @@ struct GraphViews : SessionCache {
 // views, heap index, roots, edges, liveness, dominators) the first time.
 // Errors: those of the page table, views and index; kCancelled.
 Result<GraphViews*> GetGraph(Session& s, Progress& progress);
+
+// RetainedByRow: the retained size of each row of a histogram of the graph's
+// live objects: RefGraph::RetainedByGroup with each row's maps as its group.
+Result<std::vector<uint64_t>> RetainedByRow(const graph::RefGraph& g, const v8::Heap& heap, const heap::Histogram& h,
+                                            Progress& progress);
 
 }  // namespace corescope::api

@@ -272,13 +272,7 @@ Result<std::string> Objects(Session& s, const Args& args, Progress& progress) {
   // live objects that no other object of the same row dominates.
   std::vector<uint64_t> retained_sizes;
   if (retained) {
-    std::vector<uint32_t> group_of_map(heap->map_count(), graph::RefGraph::kNoGroup);
-    for (uint32_t row = 0; row < h.rows.size(); ++row) {
-      for (uint32_t id : h.rows[row].map_ids) {
-        if (id < group_of_map.size()) group_of_map[id] = row;
-      }
-    }
-    auto rs = graph->RetainedByGroup(group_of_map, static_cast<uint32_t>(h.rows.size()), progress);
+    auto rs = RetainedByRow(*graph, *heap, h, progress);
     if (!rs) return rs.error();
     retained_sizes = std::move(rs.value());
   }

@@ -198,7 +198,6 @@ Status WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vecto
   // Per isolate (worker threads add heaps): read-only pages (heap 0) are
   // shared by every isolate, so they count only in the totals.
   std::vector<BySpace> by_isolate(pages->heaps().size());
-  std::vector<Acc> isolate_total(pages->heaps().size());
   uint64_t bytes = 0;
   for (const heap::Page& p : pages->pages()) {
     by_space[p.space].pages++;
@@ -207,8 +206,6 @@ Status WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vecto
     if (p.heap != 0 && p.isolate < by_isolate.size()) {
       by_isolate[p.isolate][p.space].pages++;
       by_isolate[p.isolate][p.space].bytes += p.size;
-      isolate_total[p.isolate].pages++;
-      isolate_total[p.isolate].bytes += p.size;
     }
   }
   w.BeginObject();
@@ -220,9 +217,11 @@ Status WriteHeap(JsonWriter& w, Session& session, Progress& progress, std::vecto
   w.Key("perIsolate").BeginArray();  // largest first (PageTable::heaps order)
   for (size_t i = 0; i < by_isolate.size(); ++i) {
     w.BeginObject();
+    Acc total;
+    for (const auto& [space, acc] : by_isolate[i]) total.pages += acc.pages, total.bytes += acc.bytes;
     w.FieldHex("heap", pages->heaps()[i]);
-    w.FieldUint("pages", isolate_total[i].pages);
-    w.FieldUint("bytes", isolate_total[i].bytes);
+    w.FieldUint("pages", total.pages);
+    w.FieldUint("bytes", total.bytes);
     write_spaces(by_isolate[i]);
     w.EndObject();
   }

@@ -229,13 +229,7 @@ void WriteHeapSummary(JsonWriter& w, Session& s, const StackHeap& sh, bool want_
                                            opts, index.per_object_names(), counted);
   std::vector<std::optional<uint64_t>> retained(h.rows.size());
   if (graph) {
-    std::vector<uint32_t> group_of_map(heap.map_count(), graph::RefGraph::kNoGroup);
-    for (uint32_t row = 0; row < h.rows.size(); ++row) {
-      for (uint32_t id : h.rows[row].map_ids) {
-        if (id < group_of_map.size()) group_of_map[id] = row;
-      }
-    }
-    auto rs = graph->RetainedByGroup(group_of_map, static_cast<uint32_t>(h.rows.size()), progress);
+    auto rs = RetainedByRow(*graph, heap, h, progress);
     if (rs) {
       for (size_t i = 0; i < h.rows.size() && i < rs.value().size(); ++i) {
         if (!h.rows[i].map_ids.empty()) retained[i] = rs.value()[i];

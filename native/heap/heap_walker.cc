@@ -45,25 +45,22 @@ void PageWalker::Prefault(const uint8_t* p, uint64_t n) {
 #endif
 }
 
-const uint8_t* PageWalker::Load(const uint8_t* base, uint64_t addr, uint64_t avail, const memory::Region* r,
-                                bool large) {
+const uint8_t* PageWalker::Load(const uint8_t* base, uint64_t addr, uint64_t avail, bool large) {
   // A large-object page holds one object, of which the walk reads only the
   // first words: populating all of it would read megabytes for nothing.
   if (large) return base;
   constexpr uint64_t kMinCopy = 64u << 10;
   constexpr uint64_t kMaxCopy = 1u << 20;  // regular pages are 256 KiB
-  if (avail >= kMinCopy && avail <= kMaxCopy && r && addr + avail <= r->end) {
-    if (copy_.size() * 8 < avail) copy_.resize(kMaxCopy / 8);
-    if (heap_.memory().CopyOut(r, addr, avail, copy_.data())) return reinterpret_cast<const uint8_t*>(copy_.data());
+  if (avail >= kMinCopy && avail <= kMaxCopy) {
+    const uint8_t* p = heap_.memory().SpanCopy(addr, avail, &copy_);
+    if (p == reinterpret_cast<const uint8_t*>(copy_.data())) return p;
   }
   Prefault(base, avail);
   return base;
 }
 
-const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail,
-                                  const memory::Region** region) const {
+const uint8_t* PageWalker::Window(uint64_t addr, uint64_t end, uint64_t* avail) const {
   const memory::Region* r = heap_.memory().FindRegion(addr);
-  *region = r;
   if (!r || !r->data) return nullptr;
   // Regions whose bytes continue each other in the file (a page split by
   // protection: arm64 W^X code pages) form one window; other adjacent regions

@@ -83,14 +83,13 @@ class PageWalker {
 
  private:
   // Window returns a direct pointer to [addr, end) if the whole range is
-  // in one region with data, else nullptr; *avail gets the readable prefix
-  // and *region the region at addr.
-  const uint8_t* Window(uint64_t addr, uint64_t end, uint64_t* avail, const memory::Region** region) const;
+  // in one region with data, else nullptr; *avail gets the readable prefix.
+  const uint8_t* Window(uint64_t addr, uint64_t end, uint64_t* avail) const;
   // Load returns the bytes of a window to walk: a copy in copy_ read from
   // the core file when the window is an ordinary page's object area in one
-  // region of the core (the scan then runs from cache), else `base` itself
-  // (prefaulted when it is large enough to matter).
-  const uint8_t* Load(const uint8_t* base, uint64_t addr, uint64_t avail, const memory::Region* r, bool large);
+  // region of the core (AddressSpace::SpanCopy: the scan then runs from
+  // cache), else `base` itself (prefaulted when large enough to matter).
+  const uint8_t* Load(const uint8_t* base, uint64_t addr, uint64_t avail, bool large);
   // Prefault maps [p, p+n) of the core into the page tables in one call
   // (MADV_POPULATE_READ, Linux 5.14+) instead of one fault per page; a hint.
   static void Prefault(const uint8_t* p, uint64_t n);
@@ -142,8 +141,7 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
   win_addr_ = win_end_ = 0;
   while (addr < area_end) {
     uint64_t avail = 0;
-    const memory::Region* region = nullptr;
-    const uint8_t* base = Window(addr, area_end, &avail, &region);
+    const uint8_t* base = Window(addr, area_end, &avail);
     if (!base) {
       // Unreadable or all-zero (not dumped) stretch: skip to the next region.
       uint64_t next = area_end;
@@ -169,7 +167,7 @@ void PageWalker::Walk(const Page& page, WalkStats& stats, Fn&& fn) {
       continue;
     }
     any_readable = true;
-    base = Load(base, addr, avail, region, large);
+    base = Load(base, addr, avail, large);
     win_base_ = base;
     win_addr_ = addr;
     win_end_ = addr + avail;
