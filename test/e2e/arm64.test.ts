@@ -19,6 +19,7 @@ import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { arm64NodeBinary, makeArm64Core, qemuSupport, removeArm64Core, type MadeArm64Core } from '../support/make-arm64-core.js';
 import { makeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
+import { countOf, expectPopulation } from '../support/population.js';
 import { jsFrames, scriptIs, siteOf, type Site } from '../support/scenario-sites.js';
 
 /** ARM64_MATRIX: the majors with arm64 cores (CORESCOPE_NODE_VERSIONS narrows it). */
@@ -28,10 +29,6 @@ const skipReason = !hasAddon ? NO_ADDON : !qemu.ok ? qemu.reason : ARM64_MATRIX.
 
 /** USER_CLASSES: the population.js names whose counts are exact on any architecture. */
 const USER_CLASSES = ['LeakyThing', 'LeakyChild', 'DictThing', '(closure) counterClosure'];
-
-function countOf(r: ObjectsResult, name: string): number {
-  return r.types.find((t) => t.name === name)?.count ?? 0;
-}
 
 /** populationSites: the JS frames of population.js's crash, innermost first, from its source. */
 function populationSites(): Site[] {
@@ -176,13 +173,7 @@ describe.skipIf(!!skipReason)(`arm64 cores under qemu-user ${skipReason}`, () =>
     // qemu) are skipped by their copy's size, not resynced over.
     it('objects: the scenario\'s populations exactly, with no bytes resynced', () => {
       expect(objects.resyncBytes).toBe(0);
-      const t = made.truth.counts;
-      expect(countOf(objects, 'LeakyThing')).toBe(t.namedLeakyThing);
-      expect(countOf(objects, 'LeakyChild')).toBe(t.LeakyChild);
-      expect(countOf(objects, 'DictThing')).toBe(t.DictThing);
-      expect(countOf(objects, '(closure) counterClosure')).toBe(t.counterClosure);
-      expect(countOf(objects, 'Date')).toBeGreaterThanOrEqual(t.scenarioDates!);
-      expect(countOf(objects, 'Map')).toBeGreaterThanOrEqual(t.scenarioMaps!);
+      expectPopulation(objects, made.truth.counts);
       expect(objects.totals.objects).toBe(objects.types.reduce((a, r) => a + r.count, 0));
     });
 

@@ -13,11 +13,8 @@ import type { ObjectsResult } from '../../src/api/types.js';
 import { hasAddon, NO_ADDON, runCli } from '../support/cli.js';
 import { makeCore, type MadeCore } from '../support/make-core.js';
 import { testedVersions } from '../support/node-versions.js';
+import { countOf, expectUserClasses } from '../support/population.js';
 import { SnapshotGraph } from '../support/snapshot-graph.js';
-
-function countOf(r: ObjectsResult, name: string): number {
-  return r.types.find((t) => t.name === name)?.count ?? 0;
-}
 
 /** snapshotCount counts snapshot nodes of a type and name. */
 function snapshotCount(s: SnapshotGraph, type: string, name: string): number {
@@ -132,11 +129,7 @@ describe.skipIf(!hasAddon)(`objects ${hasAddon ? '' : NO_ADDON}`, () => {
       expect(all.live).toBe(false);
       expect(all.resyncBytes).toBe(0);
       expect(all.totals.objects).toBeGreaterThanOrEqual(objects.totals.objects);
-      const t = made.truth.counts;
-      expect(countOf(all, 'LeakyThing')).toBe(t.namedLeakyThing);
-      expect(countOf(all, 'LeakyChild')).toBe(t.LeakyChild);
-      expect(countOf(all, 'DictThing')).toBe(t.DictThing);
-      expect(countOf(all, '(closure) counterClosure')).toBe(t.counterClosure);
+      expectUserClasses(all, made.truth.counts);
     });
 
     it('groups by instance type and by shape', async () => {
@@ -207,12 +200,8 @@ describe.skipIf(!hasAddon)(`objects ${hasAddon ? '' : NO_ADDON}`, () => {
       const r = await core.objects();
       const inferred = r.warnings.find((w) => w.code === 'INFERRED_LAYOUT');
       expect(inferred?.message).toMatch(/V8 12\.9\.\d+\.\d+ has no tested heap layout.*inferred from V8 12\.4 \(Node 22\)/);
-      const t = made.truth.counts;
-      expect(countOf(r, 'LeakyThing')).toBe(t.namedLeakyThing);
-      expect(countOf(r, 'LeakyChild')).toBe(t.LeakyChild);
-      expect(countOf(r, 'DictThing')).toBe(t.DictThing);
-      expect(countOf(r, '(closure) counterClosure')).toBe(t.counterClosure);
-      expect(countOf(r, 'Date')).toBeGreaterThanOrEqual(t.scenarioDates!);
+      expectUserClasses(r, made.truth.counts);
+      expect(countOf(r, 'Date')).toBeGreaterThanOrEqual(made.truth.counts.scenarioDates!);
       // What the inferred sizes miss is skipped, counted and reported, not guessed.
       if (r.resyncBytes > 0) expect(r.warnings.some((w) => w.code === 'HEAP_RESYNC')).toBe(true);
     });
